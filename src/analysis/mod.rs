@@ -1,0 +1,5 @@
+//! Reasoning several rules share.
+
+pub mod image;
+pub mod placeholder;
+pub mod units;

@@ -1,0 +1,275 @@
+//! The command line: flags are declared once here; help text is generated
+//! from these declarations.
+
+use crate::config::{self, Config, FailOn};
+use crate::engine::{self, Options};
+use crate::finding::InputError;
+use crate::report::{self, ColorChoice, Format};
+use crate::rules::meta;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+const ABOUT: &str = "Tells Amazon ECS users why their tasks stop, and catches the same failures before they deploy.";
+
+const LINT_EXAMPLES: &str = "\
+Examples:
+  ecs-triage lint taskdef.json service.json           table on a terminal
+  ecs-triage lint deploy/ --format sarif -o out.sarif directories are walked for *.json
+  ecs-triage lint - < taskdef.json                    read stdin
+  ecs-triage lint deploy/ --select ECS1,ECS4 --ignore ECS401
+  ecs-triage lint deploy/ --fail-on warning           fail the build on warnings too
+
+Inputs are recognised by shape: task definitions (register-task-definition input or
+describe-task-definition output), services (create-service / update-service input or
+describe-services output), run-task inputs, and bare container-definition lists.
+
+Exit status: 0 no finding at or above --fail-on, 1 findings at or above it,
+2 usage or input error (the other inputs are still linted and reported).";
+
+#[derive(Parser, Debug)]
+#[command(name = "ecs-triage", version, about = ABOUT, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check task definitions, services and run-task inputs before they deploy
+    #[command(after_help = LINT_EXAMPLES)]
+    Lint(LintArgs),
+    /// List every rule, or print one rule's full explanation
+    #[command(
+        after_help = "Examples:\n  ecs-triage rules\n  ecs-triage rules --explain ECS102\n  ecs-triage rules --explain fargate-requires-awsvpc\n  ecs-triage rules --format json"
+    )]
+    Rules(RulesArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct LintArgs {
+    /// Files or directories to lint; `-` reads stdin
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<String>,
+
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t = Format::Table, env = "ECS_TRIAGE_FORMAT")]
+    pub format: Format,
+
+    /// Write the report to FILE instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit with 1 when a finding is at or above this severity [default: error]
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    /// Run only these rules: ids, names or prefixes such as ECS6 (comma-separated;
+    /// replaces `select` in the configuration file)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Option<Vec<String>>,
+
+    /// Skip these rules: ids, names or prefixes (comma-separated; replaces `ignore`
+    /// in the configuration file)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Option<Vec<String>>,
+
+    /// Configuration file [default: .ecs-triage.toml in the working directory or a parent]
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any configuration file
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// When to use colours; `auto` honours NO_COLOR
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// The file name reported for input read from stdin
+    #[arg(long, default_value = "<stdin>", value_name = "NAME")]
+    pub stdin_filename: String,
+
+    /// Refuse input files larger than this many MiB
+    #[arg(long, default_value_t = 16, value_name = "MIB")]
+    pub max_file_size: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    /// Print the full explanation of one rule (id or name)
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
+
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+    /// The rules table of the README
+    Markdown,
+}
+
+/// Runs the command line; returns the exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match cli.command {
+        Command::Lint(args) => lint(args),
+        Command::Rules(args) => rules(args),
+    }
+}
+
+fn print_error(color: bool, e: &InputError) {
+    let label = if color { "\x1b[1;31merror\x1b[0m" } else { "error" };
+    eprintln!("{label}: {}: {}", e.location.short(), e.message);
+}
+
+fn write_out(path: Option<&PathBuf>, text: &str) -> Result<(), String> {
+    match path {
+        Some(p) => std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(format!("cannot write output: {e}")),
+            }
+        }
+    }
+}
+
+fn load_config(args: &LintArgs) -> Result<Config, InputError> {
+    let mut cfg = if args.no_config {
+        Config::default()
+    } else if let Some(p) = &args.config {
+        config::load(p)?
+    } else {
+        match std::env::current_dir().ok().and_then(|d| config::find(&d)) {
+            Some(p) => config::load(&p)?,
+            None => Config::default(),
+        }
+    };
+    let check_flag = |list: &Vec<String>, flag: &str| -> Result<(), InputError> {
+        for s in list {
+            if !config::is_valid_selector(s) {
+                return Err(InputError {
+                    location: crate::source::Position::file_only(format!("--{flag}")),
+                    message: format!("unknown rule id, name or prefix `{s}` (see `ecs-triage rules`)"),
+                });
+            }
+        }
+        Ok(())
+    };
+    if let Some(sel) = &args.select {
+        check_flag(sel, "select")?;
+        cfg.select = Some(sel.clone());
+    }
+    if let Some(ign) = &args.ignore {
+        check_flag(ign, "ignore")?;
+        cfg.ignore = ign.clone();
+    }
+    Ok(cfg)
+}
+
+fn lint(args: LintArgs) -> i32 {
+    let err_color = ColorChoice::enabled(args.color, std::io::stderr().is_terminal());
+    let cfg = match load_config(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            print_error(err_color, &e);
+            return 2;
+        }
+    };
+    let excluded = |p: &std::path::Path| cfg.exclude.is_excluded(p);
+    let filter = crate::source::discover::WalkFilter { extensions: &["json"], excluded: &excluded };
+    let found = crate::source::discover::discover(&args.paths, &args.stdin_filename, &filter);
+    let opts = Options {
+        config: &cfg,
+        max_file_bytes: args.max_file_size.saturating_mul(1024 * 1024),
+        pointers: matches!(args.format, Format::Json | Format::Sarif),
+    };
+    let report = engine::lint(&found.targets, found.errors, &opts);
+    let out_color = args.output.is_none() && ColorChoice::enabled(args.color, std::io::stdout().is_terminal());
+    let text = report::render(args.format, &report, out_color);
+    // Input errors always reach stderr, whatever the format.
+    for e in &report.errors {
+        print_error(err_color, e);
+    }
+    if let Err(e) = write_out(args.output.as_ref(), &text) {
+        eprintln!("error: {e}");
+        return 2;
+    }
+    let fail_on = args.fail_on.or(cfg.fail_on).unwrap_or(FailOn::Error);
+    report::exit_code(&report, fail_on)
+}
+
+fn rules(args: RulesArgs) -> i32 {
+    let all = meta::rules();
+    if let Some(q) = &args.explain {
+        let Some(r) = all.iter().find(|r| r.id.eq_ignore_ascii_case(q) || r.name == *q) else {
+            let close: Vec<&str> =
+                all.iter().filter(|r| r.id.starts_with(&q.to_ascii_uppercase())).map(|r| r.id.as_str()).collect();
+            eprintln!(
+                "error: no rule `{q}`{}",
+                if close.is_empty() {
+                    " (run `ecs-triage rules` for the list)".to_string()
+                } else {
+                    format!("; did you mean {}?", close.join(", "))
+                }
+            );
+            return 2;
+        };
+        let text = match args.format {
+            RulesFormat::Json => serde_json::to_string_pretty(&rule_json(r)).expect("serialisable") + "\n",
+            _ => r.explanation(),
+        };
+        return if write_out(None, &text).is_ok() { 0 } else { 2 };
+    }
+    let text = match args.format {
+        RulesFormat::Text => {
+            let w = all.iter().map(|r| r.name.len()).max().unwrap_or(0);
+            all.iter()
+                .map(|r| format!("{}  {:<7}  {:<w$}  {}\n", r.id, r.severity.as_str(), r.name, r.summary))
+                .collect()
+        }
+        RulesFormat::Json => {
+            serde_json::to_string_pretty(&all.iter().map(rule_json).collect::<Vec<_>>()).expect("serialisable") + "\n"
+        }
+        RulesFormat::Markdown => markdown_table(),
+    };
+    if write_out(None, &text).is_ok() { 0 } else { 2 }
+}
+
+fn rule_json(r: &meta::RuleMeta) -> serde_json::Value {
+    serde_json::json!({
+        "id": r.id, "name": r.name, "severity": r.severity, "category": r.category,
+        "summary": r.summary, "what": r.what.trim(), "why": r.why.trim(), "example": r.example.trim_end(),
+        "fix": r.fix.trim(), "doc": r.doc,
+    })
+}
+
+/// The README's rules table, generated from the records.
+pub fn markdown_table() -> String {
+    let mut s = String::from("| id | name | severity | summary |\n|---|---|---|---|\n");
+    for r in meta::rules() {
+        s.push_str(&format!(
+            "| [{}]({}) | `{}` | {} | {} |\n",
+            r.id,
+            r.doc,
+            r.name,
+            r.severity,
+            r.summary.replace('|', "\\|")
+        ));
+    }
+    s
+}

@@ -1,0 +1,160 @@
+//! One lint run: read the inputs, build the inventory, run the enabled
+//! rules, and settle every finding's severity, fix and position.
+
+use crate::config::Config;
+use crate::finding::{Finding, InputError, Reported, Severity};
+use crate::model::Inventory;
+use crate::model::load::{self, Loaded};
+use crate::rules::{self, Ctx, Sink, meta};
+use crate::source::discover::{self, Target};
+use crate::source::{FileId, Loc, Position, SourceFile, Sources};
+use rayon::prelude::*;
+
+/// The outcome of a run, ready for a reporter.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Reported>,
+    pub errors: Vec<InputError>,
+    /// Files read (successfully or not).
+    pub files: usize,
+    /// The ids of the rules that ran, sorted.
+    pub rules: Vec<String>,
+}
+
+impl Report {
+    pub fn count(&self, s: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == s).count()
+    }
+
+    pub fn max_severity(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+pub struct Options<'a> {
+    pub config: &'a Config,
+    pub max_file_bytes: u64,
+    /// Resolve JSON pointers (json and sarif output show them).
+    pub pointers: bool,
+}
+
+/// Reads and loads every target (in parallel), keeping input order.
+pub fn load_targets(targets: &[Target], max_bytes: u64) -> (Sources, Inventory, Vec<InputError>) {
+    let loaded: Vec<(String, Result<Loaded, LoadError>)> = targets
+        .par_iter()
+        .enumerate()
+        .map(|(i, t)| match discover::read(t, max_bytes) {
+            Ok(text) => {
+                let r = load::load_json(FileId(i as u32), &text).map_err(|issue| LoadError::Issue(issue.at, issue.msg));
+                (text, r)
+            }
+            Err(e) => (String::new(), Err(LoadError::Read(e))),
+        })
+        .collect();
+
+    let mut sources = Sources::default();
+    let mut inv = Inventory::default();
+    let mut pending: Vec<(Loc, String)> = Vec::new();
+    let mut errors = Vec::new();
+    for (t, (text, result)) in targets.iter().zip(loaded) {
+        sources.add(SourceFile::new(t.display.clone(), text));
+        inv.file_names.push(t.display.clone());
+        match result {
+            Ok(l) => {
+                inv.task_defs.extend(l.task_defs);
+                inv.services.extend(l.services);
+                inv.run_tasks.extend(l.run_tasks);
+                pending.extend(l.issues.into_iter().map(|i| (i.at, i.msg)));
+                if !l.placeholders.is_empty() {
+                    inv.placeholders.push(l.placeholders);
+                }
+            }
+            Err(LoadError::Issue(at, msg)) => pending.push((at, msg)),
+            Err(LoadError::Read(e)) => errors.push(e),
+        }
+    }
+    errors
+        .extend(pending.into_iter().map(|(at, message)| InputError { location: sources.position(at, false), message }));
+    inv.link();
+    (sources, inv, errors)
+}
+
+enum LoadError {
+    Issue(Loc, String),
+    Read(InputError),
+}
+
+/// Runs every enabled rule over the inventory.
+pub fn check(inv: &Inventory, config: &Config) -> Vec<Finding> {
+    let data = meta::data();
+    let ctx = Ctx { inv, data };
+    let enabled: Vec<&rules::Check> = rules::checks().filter(|c| config.is_enabled(c.id)).collect();
+    enabled
+        .par_iter()
+        .flat_map_iter(|c| {
+            let mut sink = Sink::new(c.id);
+            (c.run)(&ctx, &mut sink);
+            sink.findings
+        })
+        .collect()
+}
+
+/// Settles severity (configuration, then the finding, then the rule's
+/// default), fix and position; sorts and removes duplicates.
+pub fn settle(findings: Vec<Finding>, sources: &Sources, config: &Config, pointers: bool) -> Vec<Reported> {
+    let mut out: Vec<Reported> = findings
+        .into_par_iter()
+        .map(|f| {
+            let m = meta::rule(f.rule).unwrap_or_else(|| panic!("rule {} has no record", f.rule));
+            let severity = config.severity.get(f.rule).copied().or(f.severity).unwrap_or(m.severity);
+            Reported {
+                rule: f.rule.to_string(),
+                name: m.name.clone(),
+                severity,
+                resource: f.resource,
+                location: sources.position(f.at, pointers),
+                message: f.message,
+                evidence: f.evidence,
+                fix: f.fix.unwrap_or_else(|| first_paragraph(&m.fix)),
+                doc: m.doc.clone(),
+            }
+        })
+        .collect();
+    out.par_sort_by(|a, b| {
+        (&a.location.file, a.location.line, a.location.column, &a.rule, &a.message).cmp(&(
+            &b.location.file,
+            b.location.line,
+            b.location.column,
+            &b.rule,
+            &b.message,
+        ))
+    });
+    out.dedup_by(|a, b| a.rule == b.rule && a.location == b.location && a.message == b.message);
+    out
+}
+
+fn first_paragraph(s: &str) -> String {
+    s.trim().split("\n\n").next().unwrap_or("").replace('\n', " ")
+}
+
+/// The whole `lint` pipeline over already discovered targets.
+pub fn lint(targets: &[Target], mut errors: Vec<InputError>, opts: &Options<'_>) -> Report {
+    let (sources, inv, load_errors) = load_targets(targets, opts.max_file_bytes);
+    errors.extend(load_errors);
+    let findings = check(&inv, opts.config);
+    let findings = settle(findings, &sources, opts.config, opts.pointers);
+    errors.sort();
+    let rules = meta::rules().iter().filter(|r| opts.config.is_enabled(&r.id)).map(|r| r.id.clone()).collect();
+    Report { findings, errors, files: targets.len(), rules }
+}
+
+impl Position {
+    /// `file:line:col`, or just the file.
+    pub fn short(&self) -> String {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", self.file),
+            (Some(l), None) => format!("{}:{l}", self.file),
+            _ => self.file.clone(),
+        }
+    }
+}

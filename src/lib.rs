@@ -1,0 +1,13 @@
+//! ecs-triage: why Amazon ECS tasks stop, and how to catch it before deploy.
+//!
+//! sources → model → rules → findings → reporters.
+
+pub mod analysis;
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod finding;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod source;

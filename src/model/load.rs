@@ -1,0 +1,238 @@
+//! Recognising inputs by shape and reading them into the model.
+
+use super::ecs::{self, RunTask, Service, ServiceShape, TaskDef, TdShape};
+use super::read::{InputIssue, KeyStyle, Obj, Reader};
+use crate::source::json::{self, Kind, Node};
+use crate::source::{FileId, Loc};
+
+/// What one file contributed.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub task_defs: Vec<TaskDef>,
+    pub services: Vec<Service>,
+    pub run_tasks: Vec<RunTask>,
+    /// Problems that ECS would reject outright, or parts of the input that
+    /// are none of the known shapes. Each is an input error (exit 2); the
+    /// rest of the file is still linted.
+    pub issues: Vec<InputIssue>,
+    pub placeholders: Vec<(Loc, String)>,
+}
+
+/// Parses and reads one JSON file. `Err` when the file is not JSON at all.
+pub fn load_json(file: FileId, text: &str) -> Result<Loaded, InputIssue> {
+    let root = json::parse(text).map_err(|e| InputIssue { at: Loc { file, off: e.off }, msg: e.msg })?;
+    let mut r = Reader::new(file, KeyStyle::Camel);
+    let mut out = Loaded::default();
+    load_root(&mut r, &root, &mut out);
+    out.issues.append(&mut r.issues);
+    out.placeholders = r.placeholders;
+    Ok(out)
+}
+
+const SHAPES: &str = "a task definition (`containerDefinitions`), a service (`serviceName`, `service`, \
+or `services` from describe-services) or a run-task input (`taskDefinition`)";
+
+fn load_root(r: &mut Reader, root: &Node<'_>, out: &mut Loaded) {
+    match &root.kind {
+        Kind::Obj(_) => {
+            let o = r.as_obj(root, "document").expect("object");
+            load_object(r, o, out, true);
+        }
+        Kind::Arr(items) => {
+            if items.is_empty() {
+                issue(out, r.loc(root.off), format!("the file holds an empty array; expected {SHAPES}"));
+                return;
+            }
+            let objs: Vec<Option<Obj<'_, '_>>> = items
+                .iter()
+                .map(|n| match &n.kind {
+                    Kind::Obj(members) => Some(Obj { members, at: r.loc(n.off) }),
+                    _ => None,
+                })
+                .collect();
+            if objs.iter().all(|o| o.is_some_and(|o| shape_of(&o) == Shape::ContainerDefinition)) {
+                let list = objs.into_iter().flatten().collect();
+                out.task_defs.push(ecs::container_list(r, r.loc(root.off), list));
+                return;
+            }
+            for (n, o) in items.iter().zip(objs) {
+                match o {
+                    Some(o) => load_object(r, o, out, false),
+                    None => issue(out, r.loc(n.off), format!("array element is {}; expected {SHAPES}", n.type_name())),
+                }
+            }
+        }
+        k => issue(out, r.loc(root.off), format!("the document is {}; expected {SHAPES}", k.type_name())),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    TaskDefinition,
+    DescribeTaskDefinition,
+    DescribeServices,
+    Service(ServiceShape),
+    RunTask,
+    DescribeTasks,
+    CloudFormation,
+    ContainerDefinition,
+    Unknown,
+}
+
+fn shape_of(o: &Obj<'_, '_>) -> Shape {
+    let member_kind = |k: &str| o.members.iter().rev().find(|m| m.key == k).map(|m| &m.value.kind);
+    if o.has("containerDefinitions") {
+        return Shape::TaskDefinition;
+    }
+    if matches!(member_kind("taskDefinition"), Some(Kind::Obj(_))) {
+        return Shape::DescribeTaskDefinition;
+    }
+    if matches!(member_kind("services"), Some(Kind::Arr(_))) {
+        return Shape::DescribeServices;
+    }
+    if matches!(member_kind("tasks"), Some(Kind::Arr(_))) {
+        return Shape::DescribeTasks;
+    }
+    if o.has("AWSTemplateFormatVersion") || matches!(member_kind("Resources"), Some(Kind::Obj(_))) {
+        return Shape::CloudFormation;
+    }
+    if o.has("serviceName") {
+        return Shape::Service(if o.has("serviceArn") { ServiceShape::Describe } else { ServiceShape::Create });
+    }
+    if matches!(member_kind("service"), Some(Kind::Str(_))) {
+        return Shape::Service(ServiceShape::Update);
+    }
+    if matches!(member_kind("taskDefinition"), Some(Kind::Str(_))) {
+        return Shape::RunTask;
+    }
+    if o.has("name") && (o.has("image") || o.has("portMappings") || o.has("essential")) {
+        return Shape::ContainerDefinition;
+    }
+    Shape::Unknown
+}
+
+fn issue(out: &mut Loaded, at: Loc, msg: String) {
+    out.issues.push(InputIssue { at, msg });
+}
+
+fn load_object(r: &mut Reader, o: Obj<'_, '_>, out: &mut Loaded, whole_file: bool) {
+    let what = if whole_file { "the file" } else { "this array element" };
+    match shape_of(&o) {
+        Shape::TaskDefinition => out.task_defs.push(ecs::read_task_def(r, o, TdShape::Register)),
+        Shape::DescribeTaskDefinition => {
+            let inner = r.member(&o, "taskDefinition").map(|m| &m.value);
+            if let Some(inner) = inner.and_then(|n| r.as_obj(n, "taskDefinition")) {
+                out.task_defs.push(ecs::read_task_def(r, inner, TdShape::Describe));
+            }
+        }
+        Shape::DescribeServices => {
+            if let Some(m) = r.member(&o, "services")
+                && let Kind::Arr(items) = &m.value.kind
+            {
+                for item in items {
+                    if let Some(s) = r.as_obj(item, "services[]") {
+                        let shape = if s.has("service") && !s.has("serviceName") {
+                            ServiceShape::Update
+                        } else {
+                            ServiceShape::Describe
+                        };
+                        out.services.push(ecs::read_service(r, s, shape));
+                    }
+                }
+            }
+        }
+        Shape::Service(shape) => out.services.push(ecs::read_service(r, o, shape)),
+        Shape::RunTask => out.run_tasks.push(ecs::read_run_task(r, o)),
+        Shape::ContainerDefinition => {
+            out.task_defs.push(ecs::container_list(r, o.at, vec![o]));
+        }
+        Shape::DescribeTasks => issue(
+            out,
+            o.at,
+            format!(
+                "{what} is `describe-tasks` output, which `lint` does not check; \
+                 pass it to `ecs-triage explain --file` to explain the stopped tasks"
+            ),
+        ),
+        Shape::CloudFormation => issue(
+            out,
+            o.at,
+            format!("{what} is a CloudFormation template, which this version of `lint` does not read yet"),
+        ),
+        Shape::Unknown => {
+            let keys: Vec<&str> = o.members.iter().take(4).map(|m| m.key.as_ref()).collect();
+            let found = if keys.is_empty() {
+                "an empty object".to_string()
+            } else {
+                format!("an object with keys {}", keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
+            };
+            issue(out, o.at, format!("{what} is {found}; expected {SHAPES}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Loaded {
+        load_json(FileId(0), text).expect("parses")
+    }
+
+    #[test]
+    fn recognises_each_shape() {
+        let l = load(r#"{"family": "web", "containerDefinitions": [{"name": "app", "image": "nginx"}]}"#);
+        assert_eq!(l.task_defs.len(), 1);
+        assert_eq!(l.task_defs[0].family.str(), Some("web"));
+        let l = load(r#"{"taskDefinition": {"family": "web", "revision": 3, "containerDefinitions": []}, "tags": []}"#);
+        assert_eq!(l.task_defs[0].shape, TdShape::Describe);
+        assert_eq!(l.task_defs[0].revision.get(), Some(&3));
+        let l = load(
+            r#"{"services": [{"serviceName": "a", "serviceArn": "x"}, {"serviceName": "b", "serviceArn": "y"}], "failures": []}"#,
+        );
+        assert_eq!(l.services.len(), 2);
+        assert_eq!(l.services[1].shape, ServiceShape::Describe);
+        let l = load(r#"{"cluster": "c", "service": "api", "forceNewDeployment": true}"#);
+        assert_eq!(l.services[0].shape, ServiceShape::Update);
+        assert_eq!(l.services[0].name.str(), Some("api"));
+        let l = load(
+            r#"{"cluster": "c", "taskDefinition": "web:1", "overrides": {"containerOverrides": [{"name": "app", "command": ["echo"]}]}}"#,
+        );
+        assert_eq!(l.run_tasks.len(), 1);
+        assert_eq!(l.run_tasks[0].container_overrides.items().len(), 1);
+        let l = load(r#"[{"name": "app", "image": "nginx"}, {"name": "side", "image": "envoy"}]"#);
+        assert_eq!(l.task_defs.len(), 1);
+        assert_eq!(l.task_defs[0].shape, TdShape::ContainerList);
+        assert_eq!(l.task_defs[0].containers.items().len(), 2);
+        assert!(l.issues.is_empty());
+    }
+
+    #[test]
+    fn unknown_shapes_and_wrong_types_are_issues_but_the_rest_is_read() {
+        let l = load(r#"[{"foo": 1}, {"family": "web", "containerDefinitions": [{"name": "app", "memory": "512"}]}]"#);
+        assert_eq!(l.task_defs.len(), 1);
+        assert_eq!(l.issues.len(), 2);
+        assert!(l.issues[0].msg.contains("`foo`"), "{}", l.issues[0].msg);
+        assert!(l.issues[1].msg.contains("`memory` must be a number, found a string"), "{}", l.issues[1].msg);
+        assert!(l.task_defs[0].containers.items()[0].memory.is_unknown());
+    }
+
+    #[test]
+    fn placeholders_are_unknown_and_recorded() {
+        let l = load(r#"{"family": "web", "containerDefinitions": [{"name": "app", "image": "<IMAGE1_NAME>"}]}"#);
+        let c = &l.task_defs[0].containers.items()[0];
+        assert!(c.image.is_placeholder());
+        assert_eq!(l.placeholders.len(), 1);
+        assert_eq!(l.placeholders[0].1, "image");
+    }
+
+    #[test]
+    fn nulls_are_missing() {
+        let l = load(
+            r#"{"taskDefinition": {"family": "web", "taskRoleArn": null, "containerDefinitions": [{"name": "a", "healthCheck": null}]}}"#,
+        );
+        let td = &l.task_defs[0];
+        assert!(td.task_role.is_missing());
+        assert!(td.containers.items()[0].health_check.is_missing());
+    }
+}

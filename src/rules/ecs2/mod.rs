@@ -1,0 +1,3 @@
+//! ECS2xx: services, run-task inputs and deployments.
+
+crate::family_checks! {}

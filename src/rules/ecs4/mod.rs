@@ -1,0 +1,3 @@
+//! ECS4xx: logging.
+
+crate::family_checks! {}

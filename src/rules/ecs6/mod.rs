@@ -1,0 +1,3 @@
+//! ECS6xx: ECS Exec.
+
+crate::family_checks! {}

@@ -1,0 +1,3 @@
+//! ECS8xx: load balancing.
+
+crate::family_checks! {}
