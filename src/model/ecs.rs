@@ -1,7 +1,7 @@
 //! ECS inputs as the rules see them: task definitions, services and run-task
 //! inputs, with only the fields rules read. Shaped like the ECS API.
 
-use super::field::{F, Unknown};
+use super::field::{F, Unknown, Val};
 use super::read::{MapEntry, Obj, Reader, Text};
 use crate::source::Loc;
 
@@ -283,7 +283,16 @@ pub fn read_container(r: &mut Reader, o: Obj<'_, '_>) -> Container {
     Container {
         at: o.at,
         name: r.string(&o, "name"),
-        image: r.shaped(&o, "image"),
+        image: {
+            // Deploy tools fill an empty `image` in (e.g. the ECS render
+            // action), so an empty string is a placeholder, not an error.
+            let mut image = r.shaped(&o, "image");
+            if image.str() == Some("") {
+                image.val = Val::Unknown(Unknown::Placeholder);
+                r.placeholders.push((image.at, "image".to_string()));
+            }
+            image
+        },
         essential: r.boolean(&o, "essential"),
         memory: r.int(&o, "memory"),
         memory_reservation: r.int(&o, "memoryReservation"),
