@@ -200,10 +200,23 @@ fn lint(args: LintArgs) -> i32 {
     };
     let report = engine::lint(&found.targets, found.errors, &opts);
     let out_color = args.output.is_none() && ColorChoice::enabled(args.color, std::io::stdout().is_terminal());
-    let text = report::render(args.format, &report, out_color);
+    let width = std::env::var("COLUMNS").ok().and_then(|w| w.parse().ok());
+    let text = report::render(args.format, &report, report::Style { color: out_color, width });
     // Input errors always reach stderr, whatever the format.
     for e in &report.errors {
         print_error(err_color, e);
+    }
+    if !report.skipped.is_empty() {
+        let names: Vec<&str> = report.skipped.iter().take(5).map(|s| s.location.file.as_str()).collect();
+        let more = report.skipped.len().saturating_sub(names.len());
+        eprintln!(
+            "note: skipped {} JSON file{} that {} not ECS inputs: {}{}",
+            report.skipped.len(),
+            if report.skipped.len() == 1 { "" } else { "s" },
+            if report.skipped.len() == 1 { "is" } else { "are" },
+            names.join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() }
+        );
     }
     if let Err(e) = write_out(args.output.as_ref(), &text) {
         eprintln!("error: {e}");

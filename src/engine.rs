@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::finding::{Finding, InputError, Reported, Severity};
 use crate::model::Inventory;
-use crate::model::load::{self, Loaded};
+use crate::model::load;
 use crate::rules::{self, Ctx, Sink, meta};
 use crate::source::discover::{self, Target};
 use crate::source::{FileId, Loc, Position, SourceFile, Sources};
@@ -19,6 +19,8 @@ pub struct Report {
     pub files: usize,
     /// The ids of the rules that ran, sorted.
     pub rules: Vec<String>,
+    /// Files found by walking a directory that are not inputs of ours.
+    pub skipped: Vec<InputError>,
 }
 
 impl Report {
@@ -39,8 +41,15 @@ pub struct Options<'a> {
 }
 
 /// Reads and loads every target (in parallel), keeping input order.
-pub fn load_targets(targets: &[Target], max_bytes: u64) -> (Sources, Inventory, Vec<InputError>) {
-    let loaded: Vec<(String, Result<Loaded, LoadError>)> = targets
+pub struct Loaded {
+    pub sources: Sources,
+    pub inv: Inventory,
+    pub errors: Vec<InputError>,
+    pub skipped: Vec<InputError>,
+}
+
+pub fn load_targets(targets: &[Target], max_bytes: u64) -> Loaded {
+    let loaded: Vec<(String, Result<load::Loaded, LoadError>)> = targets
         .par_iter()
         .enumerate()
         .map(|(i, t)| match discover::read(t, max_bytes) {
@@ -56,6 +65,7 @@ pub fn load_targets(targets: &[Target], max_bytes: u64) -> (Sources, Inventory, 
     let mut inv = Inventory::default();
     let mut pending: Vec<(Loc, String)> = Vec::new();
     let mut errors = Vec::new();
+    let mut skipped_at = Vec::new();
     for (t, (text, result)) in targets.iter().zip(loaded) {
         sources.add(SourceFile::new(t.display.clone(), text));
         inv.file_names.push(t.display.clone());
@@ -65,6 +75,11 @@ pub fn load_targets(targets: &[Target], max_bytes: u64) -> (Sources, Inventory, 
                 inv.services.extend(l.services);
                 inv.run_tasks.extend(l.run_tasks);
                 pending.extend(l.issues.into_iter().map(|i| (i.at, i.msg)));
+                match l.unrecognised {
+                    Some(u) if t.walked => skipped_at.push((u.at, u.msg)),
+                    Some(u) => pending.push((u.at, u.msg)),
+                    None => {}
+                }
                 if !l.placeholders.is_empty() {
                     inv.placeholders.push(l.placeholders);
                 }
@@ -73,10 +88,11 @@ pub fn load_targets(targets: &[Target], max_bytes: u64) -> (Sources, Inventory, 
             Err(LoadError::Read(e)) => errors.push(e),
         }
     }
-    errors
-        .extend(pending.into_iter().map(|(at, message)| InputError { location: sources.position(at, false), message }));
+    errors.extend(pending.into_iter().map(|(at, message)| InputError { location: sources.position(at, false), message }));
+    let skipped =
+        skipped_at.into_iter().map(|(at, message)| InputError { location: sources.position(at, false), message }).collect();
     inv.link();
-    (sources, inv, errors)
+    Loaded { sources, inv, errors, skipped }
 }
 
 enum LoadError {
@@ -134,18 +150,28 @@ pub fn settle(findings: Vec<Finding>, sources: &Sources, config: &Config, pointe
 }
 
 fn first_paragraph(s: &str) -> String {
-    s.trim().split("\n\n").next().unwrap_or("").replace('\n', " ")
+    meta::unwrap_text(s.trim().split("\n\n").next().unwrap_or(""))
 }
 
 /// The whole `lint` pipeline over already discovered targets.
 pub fn lint(targets: &[Target], mut errors: Vec<InputError>, opts: &Options<'_>) -> Report {
-    let (sources, inv, load_errors) = load_targets(targets, opts.max_file_bytes);
-    errors.extend(load_errors);
-    let findings = check(&inv, opts.config);
-    let findings = settle(findings, &sources, opts.config, opts.pointers);
+    let loaded = load_targets(targets, opts.max_file_bytes);
+    errors.extend(loaded.errors);
+    let findings = check(&loaded.inv, opts.config);
+    let findings = settle(findings, &loaded.sources, opts.config, opts.pointers);
     errors.sort();
     let rules = meta::rules().iter().filter(|r| opts.config.is_enabled(&r.id)).map(|r| r.id.clone()).collect();
-    Report { findings, errors, files: targets.len(), rules }
+    let files = targets.len() - loaded.skipped.len();
+    if files == 0 && !loaded.skipped.is_empty() && errors.is_empty() {
+        errors.push(InputError {
+            location: Position::file_only(loaded.skipped[0].location.file.clone()),
+            message: format!(
+                "none of the {} JSON files found is a task definition, service or run-task input",
+                loaded.skipped.len()
+            ),
+        });
+    }
+    Report { findings, errors, files, rules, skipped: loaded.skipped }
 }
 
 impl Position {

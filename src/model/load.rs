@@ -16,6 +16,10 @@ pub struct Loaded {
     /// rest of the file is still linted.
     pub issues: Vec<InputIssue>,
     pub placeholders: Vec<(Loc, String)>,
+    /// Set when nothing in the file is one of our shapes: why, and where.
+    /// A file named by the user is then an input error; one found by
+    /// walking a directory is skipped.
+    pub unrecognised: Option<InputIssue>,
 }
 
 /// Parses and reads one JSON file. `Err` when the file is not JSON at all.
@@ -37,10 +41,15 @@ fn load_root(r: &mut Reader, root: &Node<'_>, out: &mut Loaded) {
         Kind::Obj(_) => {
             let o = r.as_obj(root, "document").expect("object");
             load_object(r, o, out, true);
+            if out.task_defs.is_empty() && out.services.is_empty() && out.run_tasks.is_empty() {
+                // Only the shape issue was raised: the file is not ours.
+                out.unrecognised = out.issues.pop();
+            }
         }
         Kind::Arr(items) => {
             if items.is_empty() {
-                issue(out, r.loc(root.off), format!("the file holds an empty array; expected {SHAPES}"));
+                out.unrecognised =
+                    Some(InputIssue { at: r.loc(root.off), msg: format!("the file holds an empty array; expected {SHAPES}") });
                 return;
             }
             let objs: Vec<Option<Obj<'_, '_>>> = items
@@ -61,8 +70,18 @@ fn load_root(r: &mut Reader, root: &Node<'_>, out: &mut Loaded) {
                     None => issue(out, r.loc(n.off), format!("array element is {}; expected {SHAPES}", n.type_name())),
                 }
             }
+            if out.task_defs.is_empty() && out.services.is_empty() && out.run_tasks.is_empty() {
+                out.issues.clear();
+                out.unrecognised = Some(InputIssue {
+                    at: r.loc(root.off),
+                    msg: format!("no element of the array is one of the inputs ecs-triage reads; expected {SHAPES}"),
+                });
+            }
         }
-        k => issue(out, r.loc(root.off), format!("the document is {}; expected {SHAPES}", k.type_name())),
+        k => {
+            out.unrecognised =
+                Some(InputIssue { at: r.loc(root.off), msg: format!("the document is {}; expected {SHAPES}", k.type_name()) })
+        }
     }
 }
 
@@ -211,10 +230,20 @@ mod tests {
     fn unknown_shapes_and_wrong_types_are_issues_but_the_rest_is_read() {
         let l = load(r#"[{"foo": 1}, {"family": "web", "containerDefinitions": [{"name": "app", "memory": "512"}]}]"#);
         assert_eq!(l.task_defs.len(), 1);
+        assert!(l.unrecognised.is_none());
         assert_eq!(l.issues.len(), 2);
         assert!(l.issues[0].msg.contains("`foo`"), "{}", l.issues[0].msg);
         assert!(l.issues[1].msg.contains("`memory` must be a number, found a string"), "{}", l.issues[1].msg);
         assert!(l.task_defs[0].containers.items()[0].memory.is_unknown());
+    }
+
+    #[test]
+    fn files_that_are_not_ours_are_unrecognised() {
+        for text in [r#"{"name": "my-app", "version": "1.0.0"}"#, "[]", "[1, 2]", "42", r#"{"tasks": []}"#] {
+            let l = load(text);
+            assert!(l.unrecognised.is_some(), "{text}");
+            assert!(l.issues.is_empty(), "{text}");
+        }
     }
 
     #[test]

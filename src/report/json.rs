@@ -17,9 +17,11 @@ pub fn render(report: &Report) -> String {
             "warning": report.count(Severity::Warning),
             "info": report.count(Severity::Info),
             "input_errors": report.errors.len(),
+            "skipped": report.skipped.len(),
         },
         "findings": report.findings,
         "input_errors": report.errors,
+        "skipped": report.skipped,
     });
     let mut s = serde_json::to_string_pretty(&doc).expect("serialisable");
     s.push('\n');

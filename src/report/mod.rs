@@ -53,9 +53,17 @@ pub fn exit_code(report: &Report, fail_on: FailOn) -> i32 {
     }
 }
 
-pub fn render(format: Format, report: &Report, color: bool) -> String {
+/// How a terminal-oriented format should look.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    pub color: bool,
+    /// Table width; `None`: the terminal's, or 120 off a terminal.
+    pub width: Option<u16>,
+}
+
+pub fn render(format: Format, report: &Report, style: Style) -> String {
     match format {
-        Format::Table => table::render(report, color),
+        Format::Table => table::render(report, style),
         Format::Json => json::render(report),
         Format::Sarif => sarif::render(report),
         Format::Github => github::render(report),
@@ -72,6 +80,9 @@ pub fn summary_line(report: &Report) -> String {
         plural(report.count(Info), "info", "infos"),
     ];
     let mut s = format!("{}, {} and {} in {}", counts[0], counts[1], counts[2], plural(report.files, "file", "files"));
+    if !report.skipped.is_empty() {
+        s.push_str(&format!(" ({} skipped: not ECS inputs)", report.skipped.len()));
+    }
     if !report.errors.is_empty() {
         s.push_str(&format!("; {}", plural(report.errors.len(), "input error", "input errors")));
     }

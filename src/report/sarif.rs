@@ -64,9 +64,9 @@ pub fn render(report: &Report) -> String {
                 "id": r.id,
                 "name": r.name,
                 "shortDescription": { "text": r.summary },
-                "fullDescription": { "text": format!("{} {}", r.what.trim(), r.why.trim()) },
+                "fullDescription": { "text": format!("{}\n\n{}", meta::unwrap_text(&r.what), meta::unwrap_text(&r.why)) },
                 "help": {
-                    "text": format!("{}\n\nDocumentation: {}", r.fix.trim(), r.doc),
+                    "text": format!("{}\n\nDocumentation: {}", meta::unwrap_text(&r.fix), r.doc),
                     "markdown": format!(
                         "## What it checks\n\n{}\n\n## Why it fails\n\n{}\n\n## Example\n\n{}\n\n## How to fix\n\n{}\n\n[AWS documentation]({})",
                         r.what.trim(), r.why.trim(), r.example.trim_end(), r.fix.trim(), r.doc

@@ -193,3 +193,41 @@ pub fn data() -> &'static Data {
         toml::Value::Table(table).try_into().unwrap_or_else(|e| panic!("rules/data: {e}"))
     })
 }
+
+/// Joins the hard-wrapped lines of each paragraph of a record's text, for
+/// outputs that wrap text themselves (SARIF viewers). Code blocks and list
+/// items keep their lines.
+pub fn unwrap_text(s: &str) -> String {
+    let mut paragraphs = Vec::new();
+    for para in s.trim().split("\n\n") {
+        if para.trim_start().starts_with("```") {
+            paragraphs.push(para.to_string());
+            continue;
+        }
+        let mut out = String::new();
+        for line in para.lines() {
+            let t = line.trim();
+            let starts_item = t.starts_with("- ") || t.starts_with("* ");
+            if out.is_empty() {
+                out.push_str(t);
+            } else if starts_item {
+                out.push('\n');
+                out.push_str(t);
+            } else {
+                out.push(' ');
+                out.push_str(t);
+            }
+        }
+        paragraphs.push(out);
+    }
+    paragraphs.join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unwraps_paragraphs_but_not_code() {
+        let s = "one\ntwo\n\n```json\n{ }\n```\n\n- a\n- b\n";
+        assert_eq!(super::unwrap_text(s), "one two\n\n```json\n{ }\n```\n\n- a\n- b");
+    }
+}

@@ -13,6 +13,9 @@ pub struct Target {
     pub display: String,
     /// `None` for stdin.
     pub path: Option<PathBuf>,
+    /// Found by walking a directory (not named by the user): a file that is
+    /// valid but not an input of ours is skipped rather than an error.
+    pub walked: bool,
 }
 
 #[derive(Debug, Default)]
@@ -41,7 +44,7 @@ pub fn discover(args: &[String], stdin_name: &str, filter: &WalkFilter<'_>) -> D
         if arg == "-" {
             if !stdin_taken {
                 stdin_taken = true;
-                out.targets.push(Target { display: stdin_name.to_string(), path: None });
+                out.targets.push(Target { display: stdin_name.to_string(), path: None, walked: false });
             }
             continue;
         }
@@ -66,7 +69,7 @@ pub fn discover(args: &[String], stdin_name: &str, filter: &WalkFilter<'_>) -> D
         } else {
             let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
             if seen.insert(key) {
-                out.targets.push(Target { display: arg.clone(), path: Some(path.to_path_buf()) });
+                out.targets.push(Target { display: arg.clone(), path: Some(path.to_path_buf()), walked: false });
             }
         }
     }
@@ -99,8 +102,11 @@ fn walk(
                 }
                 let key = std::fs::canonicalize(e.path()).unwrap_or_else(|_| e.path().to_path_buf());
                 if seen.insert(key) {
-                    out.targets
-                        .push(Target { display: e.path().display().to_string(), path: Some(e.path().to_path_buf()) });
+                    out.targets.push(Target {
+                        display: e.path().display().to_string(),
+                        path: Some(e.path().to_path_buf()),
+                        walked: true,
+                    });
                 }
             }
             Err(e) => {
