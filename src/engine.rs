@@ -63,6 +63,14 @@ pub fn load_targets(targets: &[Target], max_bytes: u64) -> Loaded {
 
     let mut sources = Sources::default();
     let mut inv = Inventory::default();
+    // Sized up front: growing these by doubling would briefly hold two
+    // copies of the largest arrays.
+    let count = |f: fn(&load::Loaded) -> usize| loaded.iter().filter_map(|(_, r)| r.as_ref().ok()).map(f).sum::<usize>();
+    inv.task_defs.reserve_exact(count(|l| l.task_defs.len()));
+    inv.services.reserve_exact(count(|l| l.services.len()));
+    inv.run_tasks.reserve_exact(count(|l| l.run_tasks.len()));
+    inv.file_names.reserve_exact(targets.len());
+    sources.reserve(targets.len());
     let mut pending: Vec<(Loc, String)> = Vec::new();
     let mut errors = Vec::new();
     let mut skipped_at = Vec::new();

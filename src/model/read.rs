@@ -224,7 +224,14 @@ impl Reader {
         mut f: impl FnMut(&mut Self, &'n Node<'s>) -> Option<T>,
     ) -> F<Vec<T>> {
         self.field(o, key, |r, n, _| match &n.kind {
-            Kind::Arr(items) => Val::Known(items.iter().filter_map(|item| f(r, item)).collect()),
+            Kind::Arr(items) => {
+                // Sized up front: the model of every file is kept until the
+                // report is written.
+                let mut v = Vec::with_capacity(items.len());
+                v.extend(items.iter().filter_map(|item| f(r, item)));
+                v.shrink_to_fit();
+                Val::Known(v)
+            }
             k => {
                 r.type_error(n.off, key, "an array", k.type_name());
                 Val::Unknown(Unknown::Invalid)

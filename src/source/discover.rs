@@ -150,9 +150,12 @@ pub fn read(target: &Target, max_bytes: u64) -> Result<String, InputError> {
         None => std::io::stdin().lock().take(max_bytes + 1).read_to_end(&mut bytes),
         Some(p) => {
             let f = std::fs::File::open(p).map_err(|e| err(&target.display, format!("cannot read: {e}")))?;
-            if f.metadata().is_ok_and(|m| m.is_file() && m.len() > max_bytes) {
+            let len = f.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+            if len.is_some_and(|l| l > max_bytes) {
                 return Err(too_big());
             }
+            // Sized to the file, so the text kept for reporting holds no slack.
+            bytes.reserve_exact(len.unwrap_or(0) as usize + 1);
             f.take(max_bytes + 1).read_to_end(&mut bytes)
         }
     };
@@ -160,6 +163,7 @@ pub fn read(target: &Target, max_bytes: u64) -> Result<String, InputError> {
     if bytes.len() as u64 > max_bytes {
         return Err(too_big());
     }
+    bytes.shrink_to_fit();
     decode(&target.display, bytes)
 }
 

@@ -86,6 +86,10 @@ pub struct Sources {
 }
 
 impl Sources {
+    pub fn reserve(&mut self, n: usize) {
+        self.files.reserve_exact(n);
+    }
+
     pub fn add(&mut self, file: SourceFile) -> FileId {
         self.files.push(file);
         FileId(self.files.len() as u32 - 1)
