@@ -171,6 +171,8 @@ pub struct Service {
     pub deployment: F<DeploymentConfig>,
     pub load_balancers: F<Vec<LoadBalancer>>,
     pub health_check_grace_period: F<i64>,
+    /// `vpcLatticeConfigurations` entries.
+    pub vpc_lattice: F<Vec<Loc>>,
 }
 
 #[derive(Debug, Clone)]
@@ -201,6 +203,8 @@ pub struct RunTask {
     pub launch: Launch,
     pub count: F<i64>,
     pub container_overrides: F<Vec<ContainerOverride>>,
+    /// `overrides.taskRoleArn`: replaces the task definition's task role.
+    pub task_role_override: F<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -403,21 +407,24 @@ pub fn read_service(r: &mut Reader, o: Obj<'_, '_>, shape: ServiceShape) -> Serv
             load_balancer_name: r.string(&l, "loadBalancerName"),
         }),
         health_check_grace_period: r.int(&o, "healthCheckGracePeriodSeconds"),
+        vpc_lattice: r.array(&o, "vpcLatticeConfigurations", |r, n| Some(r.loc(n.off))),
     }
 }
 
 pub fn read_run_task(r: &mut Reader, o: Obj<'_, '_>) -> RunTask {
     let overrides = r.object(&o, "overrides", |r, ov| {
-        r.objects(&ov, "containerOverrides", |r, c| ContainerOverride {
+        let containers = r.objects(&ov, "containerOverrides", |r, c| ContainerOverride {
             at: c.at,
             name: r.string(&c, "name"),
             command: r.raw_strings(&c, "command"),
-        })
+        });
+        (containers, r.shaped(&ov, "taskRoleArn"))
     });
     RunTask {
         at: o.at,
         launch: read_launch(r, &o),
         count: r.int(&o, "count"),
-        container_overrides: overrides.flatten(),
+        container_overrides: overrides.clone().map(|(c, _)| c).flatten(),
+        task_role_override: overrides.map(|(_, t)| t).flatten(),
     }
 }
