@@ -1,11 +1,17 @@
 //! ECS1xx: task definitions and Fargate.
 
+pub mod container_memory_missing;
+pub mod container_resources_exceed_task;
 pub mod family_name_invalid;
 pub mod fargate_cpu_memory_invalid;
 pub mod fargate_requires_awsvpc;
+pub mod no_essential_container;
 
 crate::family_checks! {
     "ECS101" => family_name_invalid::check,
     "ECS102" => fargate_requires_awsvpc::check,
     "ECS103" => fargate_cpu_memory_invalid::check,
+    "ECS104" => container_resources_exceed_task::check,
+    "ECS105" => container_memory_missing::check,
+    "ECS106" => no_essential_container::check,
 }
