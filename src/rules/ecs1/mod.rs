@@ -1,6 +1,7 @@
 //! ECS1xx: task definitions and Fargate.
 
 pub mod container_memory_missing;
+pub mod container_reference_invalid;
 pub mod container_resources_exceed_task;
 pub mod family_name_invalid;
 pub mod fargate_cpu_memory_invalid;
@@ -14,4 +15,5 @@ crate::family_checks! {
     "ECS104" => container_resources_exceed_task::check,
     "ECS105" => container_memory_missing::check,
     "ECS106" => no_essential_container::check,
+    "ECS107" => container_reference_invalid::check,
 }
