@@ -6,6 +6,7 @@ pub mod container_resources_exceed_task;
 pub mod family_name_invalid;
 pub mod fargate_cpu_memory_invalid;
 pub mod fargate_requires_awsvpc;
+pub mod health_check_invalid;
 pub mod no_essential_container;
 
 crate::family_checks! {
@@ -16,4 +17,5 @@ crate::family_checks! {
     "ECS105" => container_memory_missing::check,
     "ECS106" => no_essential_container::check,
     "ECS107" => container_reference_invalid::check,
+    "ECS108" => health_check_invalid::check,
 }
