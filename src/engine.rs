@@ -49,10 +49,22 @@ pub struct Loaded {
 }
 
 pub fn load_targets(targets: &[Target], max_bytes: u64) -> Loaded {
-    let loaded: Vec<(String, Result<load::Loaded, LoadError>)> = targets
-        .par_iter()
-        .enumerate()
-        .map(|(i, t)| match discover::read(t, max_bytes) {
+    let names: Vec<(String, bool)> = targets.iter().map(|t| (t.display.clone(), t.walked)).collect();
+    load_with(&names, |i| discover::read(&targets[i], max_bytes))
+}
+
+/// Loads in-memory texts as if they were files of those names (tests,
+/// fuzzing, and callers that already hold the input).
+pub fn load_texts(files: &[(String, String)]) -> Loaded {
+    let names: Vec<(String, bool)> = files.iter().map(|(n, _)| (n.clone(), false)).collect();
+    load_with(&names, |i| Ok(files[i].1.clone()))
+}
+
+/// `names`: display name and whether the file was found by walking.
+fn load_with(names: &[(String, bool)], read: impl Fn(usize) -> Result<String, InputError> + Sync) -> Loaded {
+    let loaded: Vec<(String, Result<load::Loaded, LoadError>)> = (0..names.len())
+        .into_par_iter()
+        .map(|i| match read(i) {
             Ok(text) => {
                 let r = load::load_json(FileId(i as u32), &text).map_err(|issue| LoadError::Issue(issue.at, issue.msg));
                 (text, r)
@@ -69,14 +81,14 @@ pub fn load_targets(targets: &[Target], max_bytes: u64) -> Loaded {
     inv.task_defs.reserve_exact(count(|l| l.task_defs.len()));
     inv.services.reserve_exact(count(|l| l.services.len()));
     inv.run_tasks.reserve_exact(count(|l| l.run_tasks.len()));
-    inv.file_names.reserve_exact(targets.len());
-    sources.reserve(targets.len());
+    inv.file_names.reserve_exact(names.len());
+    sources.reserve(names.len());
     let mut pending: Vec<(Loc, String)> = Vec::new();
     let mut errors = Vec::new();
     let mut skipped_at = Vec::new();
-    for (t, (text, result)) in targets.iter().zip(loaded) {
-        sources.add(SourceFile::new(t.display.clone(), text));
-        inv.file_names.push(t.display.clone());
+    for ((name, walked), (text, result)) in names.iter().zip(loaded) {
+        sources.add(SourceFile::new(name.clone(), text));
+        inv.file_names.push(name.clone());
         match result {
             Ok(l) => {
                 inv.task_defs.extend(l.task_defs);
@@ -84,7 +96,7 @@ pub fn load_targets(targets: &[Target], max_bytes: u64) -> Loaded {
                 inv.run_tasks.extend(l.run_tasks);
                 pending.extend(l.issues.into_iter().map(|i| (i.at, i.msg)));
                 match l.unrecognised {
-                    Some(u) if t.walked => skipped_at.push((u.at, u.msg)),
+                    Some(u) if *walked => skipped_at.push((u.at, u.msg)),
                     Some(u) => pending.push((u.at, u.msg)),
                     None => {}
                 }
