@@ -1,6 +1,8 @@
 //! ECS2xx: services, run-task inputs and deployments.
 
+pub mod launch_type_incompatible;
 pub mod network_configuration_missing;
+pub mod platform_version_outdated;
 pub mod public_ip_unsupported;
 
 use crate::model::{Launcher, ServiceShape};
@@ -9,6 +11,8 @@ use crate::rules::Ctx;
 crate::family_checks! {
     "ECS201" => network_configuration_missing::check,
     "ECS202" => public_ip_unsupported::check,
+    "ECS203" => launch_type_incompatible::check,
+    "ECS204" => platform_version_outdated::check,
 }
 
 /// "Service `api`" / "Run-task input for `web:3`": a launcher named at the
