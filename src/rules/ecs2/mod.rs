@@ -1,5 +1,7 @@
 //! ECS2xx: services, run-task inputs and deployments.
 
+pub mod circuit_breaker_disabled;
+pub mod deployment_cannot_progress;
 pub mod launch_type_incompatible;
 pub mod network_configuration_missing;
 pub mod platform_version_outdated;
@@ -13,6 +15,8 @@ crate::family_checks! {
     "ECS202" => public_ip_unsupported::check,
     "ECS203" => launch_type_incompatible::check,
     "ECS204" => platform_version_outdated::check,
+    "ECS205" => deployment_cannot_progress::check,
+    "ECS206" => circuit_breaker_disabled::check,
 }
 
 /// "Service `api`" / "Run-task input for `web:3`": a launcher named at the
