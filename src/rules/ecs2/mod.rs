@@ -1,6 +1,8 @@
 //! ECS2xx: services, run-task inputs and deployments.
 
+pub mod assign_public_ip_disabled;
 pub mod circuit_breaker_disabled;
+pub mod container_override_unknown;
 pub mod deployment_cannot_progress;
 pub mod launch_type_incompatible;
 pub mod network_configuration_missing;
@@ -17,6 +19,8 @@ crate::family_checks! {
     "ECS204" => platform_version_outdated::check,
     "ECS205" => deployment_cannot_progress::check,
     "ECS206" => circuit_breaker_disabled::check,
+    "ECS207" => container_override_unknown::check,
+    "ECS208" => assign_public_ip_disabled::check,
 }
 
 /// "Service `api`" / "Run-task input for `web:3`": a launcher named at the
