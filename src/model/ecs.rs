@@ -177,6 +177,9 @@ pub struct Service {
 
 #[derive(Debug, Clone)]
 pub struct DeploymentConfig {
+    /// `ROLLING` (the default), `BLUE_GREEN`, `LINEAR` or `CANARY`, under
+    /// the ECS deployment controller.
+    pub strategy: F<String>,
     pub minimum_healthy_percent: F<i64>,
     pub maximum_percent: F<i64>,
     pub circuit_breaker: F<CircuitBreaker>,
@@ -392,6 +395,7 @@ pub fn read_service(r: &mut Reader, o: Obj<'_, '_>, shape: ServiceShape) -> Serv
         desired_count: r.int(&o, "desiredCount"),
         deployment_controller: r.object(&o, "deploymentController", |r, d| r.string(&d, "type")).flatten(),
         deployment: r.object(&o, "deploymentConfiguration", |r, d| DeploymentConfig {
+            strategy: r.string(&d, "strategy"),
             minimum_healthy_percent: r.int(&d, "minimumHealthyPercent"),
             maximum_percent: r.int(&d, "maximumPercent"),
             circuit_breaker: r.object(&d, "deploymentCircuitBreaker", |r, c| CircuitBreaker {
