@@ -35,18 +35,35 @@ impl Rng {
 const SIZES: &[(&str, &str)] = &[("256", "512"), ("512", "1024"), ("1024", "2048"), ("2048", "4096"), ("4096", "8192")];
 
 fn container(rng: &mut Rng, family: &str, i: usize, essential: bool, broken: bool) -> String {
-    let name = if i == 0 { "app".to_string() } else { format!("{}-{i}", rng.pick(&["sidecar", "proxy", "agent", "worker"])) };
+    let name =
+        if i == 0 { "app".to_string() } else { format!("{}-{i}", rng.pick(&["sidecar", "proxy", "agent", "worker"])) };
     let image = match rng.below(4) {
-        0 => format!("123456789012.dkr.ecr.us-east-1.amazonaws.com/{family}/{name}:1.{}.{}", rng.below(20), rng.below(9)),
+        0 => {
+            format!("123456789012.dkr.ecr.us-east-1.amazonaws.com/{family}/{name}:1.{}.{}", rng.below(20), rng.below(9))
+        }
         1 => format!("public.ecr.aws/docker/library/nginx:1.{}-alpine", 20 + rng.below(6)),
         2 => format!("123456789012.dkr.ecr.eu-west-1.amazonaws.com/{name}@sha256:{:064x}", rng.next() as u128 * 7),
-        _ => if broken { "nginx:latest".to_string() } else { format!("ghcr.io/example/{name}:v{}", rng.below(100)) },
+        _ => {
+            if broken {
+                "nginx:latest".to_string()
+            } else {
+                format!("ghcr.io/example/{name}:v{}", rng.below(100))
+            }
+        }
     };
     let port = 8000 + rng.below(1000);
     let env: Vec<String> = (0..5)
-        .map(|k| format!(r#"          {{"name": "{}_{}", "value": "{}"}}"#, rng.pick(&["LOG_LEVEL", "FEATURE", "REGION_HINT", "POOL_SIZE", "MODE"]), k, rng.below(1000)))
+        .map(|k| {
+            format!(
+                r#"          {{"name": "{}_{}", "value": "{}"}}"#,
+                rng.pick(&["LOG_LEVEL", "FEATURE", "REGION_HINT", "POOL_SIZE", "MODE"]),
+                k,
+                rng.below(1000)
+            )
+        })
         .collect();
-    let prefix = if broken && rng.below(2) == 0 { String::new() } else { format!(r#", "awslogs-stream-prefix": "{name}""#) };
+    let prefix =
+        if broken && rng.below(2) == 0 { String::new() } else { format!(r#", "awslogs-stream-prefix": "{name}""#) };
     format!(
         r#"    {{
       "name": "{name}",
@@ -156,10 +173,15 @@ fn main() {
     let _ = std::fs::remove_dir_all(&dir);
     let bytes = generate(&dir, n);
     let mb = bytes as f64 / 1e6;
-    println!("corpus: {n} task-definition files, {mb:.1} MB ({:.1} KB each) in {}", bytes as f64 / n as f64 / 1e3, dir.display());
+    println!(
+        "corpus: {n} task-definition files, {mb:.1} MB ({:.1} KB each) in {}",
+        bytes as f64 / n as f64 / 1e3,
+        dir.display()
+    );
 
     // serde_json's raw parse of the same bytes (files already in memory).
-    let texts: Vec<Vec<u8>> = (0..n).map(|i| std::fs::read(dir.join(format!("taskdef-{i:05}.json"))).unwrap()).collect();
+    let texts: Vec<Vec<u8>> =
+        (0..n).map(|i| std::fs::read(dir.join(format!("taskdef-{i:05}.json"))).unwrap()).collect();
     let serde_times: Vec<Duration> = (0..5)
         .map(|_| {
             let t = Instant::now();
@@ -209,11 +231,31 @@ fn main() {
     println!();
     println!("| measurement | time | throughput |");
     println!("|---|---|---|");
-    println!("| serde_json::Value parse, 1 core, in memory | {:.0} ms | {:.0} MB/s |", serde.as_secs_f64() * 1e3, tput(serde));
-    println!("| ecs-triage positioned parser, 1 core, in memory | {:.0} ms | {:.0} MB/s |", own.as_secs_f64() * 1e3, tput(own));
-    println!("| `ecs-triage lint` {n} files, json report (median of 7) | {:.0} ms | {:.0} MB/s |", lint_json.as_secs_f64() * 1e3, tput(lint_json));
-    println!("| `ecs-triage lint` {n} files, table report (median of 5) | {:.0} ms | {:.0} MB/s |", lint_table.as_secs_f64() * 1e3, tput(lint_table));
-    println!("| `ecs-triage lint` one small file (median / p95 of 51) | {:.1} / {:.1} ms | |", small_med.as_secs_f64() * 1e3, small_p95.as_secs_f64() * 1e3);
+    println!(
+        "| serde_json::Value parse, 1 core, in memory | {:.0} ms | {:.0} MB/s |",
+        serde.as_secs_f64() * 1e3,
+        tput(serde)
+    );
+    println!(
+        "| ecs-triage positioned parser, 1 core, in memory | {:.0} ms | {:.0} MB/s |",
+        own.as_secs_f64() * 1e3,
+        tput(own)
+    );
+    println!(
+        "| `ecs-triage lint` {n} files, json report (median of 7) | {:.0} ms | {:.0} MB/s |",
+        lint_json.as_secs_f64() * 1e3,
+        tput(lint_json)
+    );
+    println!(
+        "| `ecs-triage lint` {n} files, table report (median of 5) | {:.0} ms | {:.0} MB/s |",
+        lint_table.as_secs_f64() * 1e3,
+        tput(lint_table)
+    );
+    println!(
+        "| `ecs-triage lint` one small file (median / p95 of 51) | {:.1} / {:.1} ms | |",
+        small_med.as_secs_f64() * 1e3,
+        small_p95.as_secs_f64() * 1e3
+    );
     println!();
     println!("peak RSS of the lint runs: {peak:.0} MB; findings on the corpus: {findings} (exit {code})");
     println!("cores: {}", std::thread::available_parallelism().map_or(1, |n| n.get()));

@@ -77,7 +77,8 @@ fn load_with(names: &[(String, bool)], read: impl Fn(usize) -> Result<String, In
     let mut inv = Inventory::default();
     // Sized up front: growing these by doubling would briefly hold two
     // copies of the largest arrays.
-    let count = |f: fn(&load::Loaded) -> usize| loaded.iter().filter_map(|(_, r)| r.as_ref().ok()).map(f).sum::<usize>();
+    let count =
+        |f: fn(&load::Loaded) -> usize| loaded.iter().filter_map(|(_, r)| r.as_ref().ok()).map(f).sum::<usize>();
     inv.task_defs.reserve_exact(count(|l| l.task_defs.len()));
     inv.services.reserve_exact(count(|l| l.services.len()));
     inv.run_tasks.reserve_exact(count(|l| l.run_tasks.len()));
@@ -108,9 +109,12 @@ fn load_with(names: &[(String, bool)], read: impl Fn(usize) -> Result<String, In
             Err(LoadError::Read(e)) => errors.push(e),
         }
     }
-    errors.extend(pending.into_iter().map(|(at, message)| InputError { location: sources.position(at, false), message }));
-    let skipped =
-        skipped_at.into_iter().map(|(at, message)| InputError { location: sources.position(at, false), message }).collect();
+    errors
+        .extend(pending.into_iter().map(|(at, message)| InputError { location: sources.position(at, false), message }));
+    let skipped = skipped_at
+        .into_iter()
+        .map(|(at, message)| InputError { location: sources.position(at, false), message })
+        .collect();
     inv.link();
     Loaded { sources, inv, errors, skipped }
 }

@@ -126,7 +126,7 @@ fn directories_are_walked_and_other_json_is_skipped() {
 
 #[test]
 fn bad_inputs_are_errors_but_never_hide_good_ones() {
-    let big = format!("[{}]", vec![CLEAN; 1].join(",")) + &" ".repeat(3 * 1024 * 1024);
+    let big = format!("[{}]", [CLEAN; 1].join(",")) + &" ".repeat(3 * 1024 * 1024);
     let d = dir_with(&[
         ("good.json", BAD),
         ("malformed.json", "{\n  \"family\": \"web\",\n}\n"),
@@ -134,7 +134,10 @@ fn bad_inputs_are_errors_but_never_hide_good_ones() {
         ("shape.json", r#"{"hello": "world"}"#),
         ("utf16.json", "\u{feff}{}"),
         ("big.json", &big),
-        ("wrongtype.json", r#"{"family": "x", "containerDefinitions": [{"name": "a", "image": "nginx:1", "memory": "512"}]}"#),
+        (
+            "wrongtype.json",
+            r#"{"family": "x", "containerDefinitions": [{"name": "a", "image": "nginx:1", "memory": "512"}]}"#,
+        ),
     ]);
     std::fs::write(d.path().join("latin1.json"), b"{\"family\": \"caf\xe9\"}").unwrap();
     std::fs::write(d.path().join("utf16.json"), [0xFF, 0xFE, b'{', 0, b'}', 0]).unwrap();
@@ -143,8 +146,21 @@ fn bad_inputs_are_errors_but_never_hide_good_ones() {
     let o = run(
         d.path(),
         &[
-            "lint", "--no-config", "--max-file-size", "2", "good.json", "malformed.json", "empty.json", "shape.json",
-            "utf16.json", "big.json", "wrongtype.json", "latin1.json", "loop", "nojson", "missing.json",
+            "lint",
+            "--no-config",
+            "--max-file-size",
+            "2",
+            "good.json",
+            "malformed.json",
+            "empty.json",
+            "shape.json",
+            "utf16.json",
+            "big.json",
+            "wrongtype.json",
+            "latin1.json",
+            "loop",
+            "nojson",
+            "missing.json",
         ],
     );
     assert_eq!(o.status.code(), Some(2));
@@ -186,8 +202,17 @@ fn every_format_renders() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"], 4);
     let o = run(d.path(), &["lint", "--no-config", "-f", "github", "bad.json"]);
-    assert!(stdout(&o).lines().any(|l| l.starts_with("::error file=bad.json,line=4,col=3,title=ECS102")), "{}", stdout(&o));
-    let o = bin().current_dir(d.path()).env("ECS_TRIAGE_FORMAT", "json").args(["lint", "--no-config", "bad.json"]).output().unwrap();
+    assert!(
+        stdout(&o).lines().any(|l| l.starts_with("::error file=bad.json,line=4,col=3,title=ECS102")),
+        "{}",
+        stdout(&o)
+    );
+    let o = bin()
+        .current_dir(d.path())
+        .env("ECS_TRIAGE_FORMAT", "json")
+        .args(["lint", "--no-config", "bad.json"])
+        .output()
+        .unwrap();
     assert!(serde_json::from_slice::<serde_json::Value>(&o.stdout).is_ok());
     let out = d.path().join("out.sarif");
     let o = run(d.path(), &["lint", "--no-config", "-f", "sarif", "-o", out.to_str().unwrap(), "bad.json"]);
@@ -201,7 +226,8 @@ fn colour_follows_flag_and_no_color() {
     let d = dir_with(&[("bad.json", BAD)]);
     let o = run(d.path(), &["lint", "--no-config", "--color", "always", "bad.json"]);
     assert!(stdout(&o).contains("\u{1b}["));
-    let o = bin().current_dir(d.path()).env("NO_COLOR", "1").args(["lint", "--no-config", "bad.json"]).output().unwrap();
+    let o =
+        bin().current_dir(d.path()).env("NO_COLOR", "1").args(["lint", "--no-config", "bad.json"]).output().unwrap();
     assert!(!stdout(&o).contains('\u{1b}'));
     let o = run(d.path(), &["lint", "--no-config", "--color", "never", "bad.json"]);
     assert!(!stdout(&o).contains('\u{1b}'));
@@ -221,7 +247,11 @@ fn configuration_is_found_upward_and_checked() {
     let d = dir_with(&[(".ecs-triage.toml", "select = [\"ECS1\"]\nfail_on = \"info\"\n"), ("bad.json", BAD)]);
     let o = run(d.path(), &["lint", "bad.json"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains(".ecs-triage.toml:2:1: invalid configuration: unknown field `fail_on`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(".ecs-triage.toml:2:1: invalid configuration: unknown field `fail_on`"),
+        "{}",
+        stderr(&o)
+    );
     let o = run(d.path(), &["lint", "--no-config", "--select", "ECS9", "bad.json"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("unknown rule id, name or prefix `ECS9`"), "{}", stderr(&o));
@@ -229,7 +259,11 @@ fn configuration_is_found_upward_and_checked() {
 
 #[test]
 fn exclude_applies_while_walking() {
-    let d = dir_with(&[(".ecs-triage.toml", "exclude = [\"legacy\"]\n"), ("deploy/legacy/bad.json", BAD), ("deploy/ok.json", CLEAN)]);
+    let d = dir_with(&[
+        (".ecs-triage.toml", "exclude = [\"legacy\"]\n"),
+        ("deploy/legacy/bad.json", BAD),
+        ("deploy/ok.json", CLEAN),
+    ]);
     let o = run(d.path(), &["lint", "-f", "json", "deploy"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["summary"]["files"], 1);

@@ -40,11 +40,17 @@ pub fn fixed_report() -> Report {
                 name: "placeholders-skipped".into(),
                 severity: Severity::Info,
                 resource: Resource { kind: "file", name: "deploy/service.json".into() },
-                location: Position { file: "deploy/service.json".into(), line: Some(9), column: Some(14), pointer: None },
+                location: Position {
+                    file: "deploy/service.json".into(),
+                    line: Some(9),
+                    column: Some(14),
+                    pointer: None,
+                },
                 message: "1 placeholder value was skipped (`image`); rules that need it did not check it".into(),
                 evidence: vec![],
                 fix: "Lint the rendered file".into(),
-                doc: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html".into(),
+                doc: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html"
+                    .into(),
             },
         ],
         errors: vec![InputError {
@@ -107,5 +113,8 @@ fn empty_report_in_every_format() {
     assert_eq!(v["findings"], serde_json::json!([]));
     let v: serde_json::Value = serde_json::from_str(&report::render(Format::Sarif, &r, Style::default())).unwrap();
     assert_eq!(v["runs"][0]["results"], serde_json::json!([]));
-    assert_eq!(report::render(Format::Github, &r, Style::default()), "ecs-triage: 0 errors, 0 warnings and 0 infos in 2 files\n");
+    assert_eq!(
+        report::render(Format::Github, &r, Style::default()),
+        "ecs-triage: 0 errors, 0 warnings and 0 infos in 2 files\n"
+    );
 }

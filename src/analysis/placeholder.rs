@@ -40,20 +40,52 @@ pub fn is_placeholder(s: &str) -> bool {
 }
 
 /// Placeholders for fields whose real values have a fixed shape (image
-/// references, regions, ARNs, ids): there an all-caps token such as `REGION`,
-/// `IMAGE` or `ACCOUNT_ID` can only be a stand-in.
+/// references, regions, ARNs, ids). There an all-caps stand-in such as
+/// `REGION`, `IMAGE` or `EXECUTION_ROLE_ARN` is recognised too, but only
+/// where a real value cannot be upper case: the whole value when it names
+/// what it stands for, an ARN's region or account, an image's registry host
+/// or tag. Names chosen by users (`/prod/DB_PASSWORD`, `role/ECS_TASK_ROLE`)
+/// keep their case and are never taken for placeholders.
 pub fn is_placeholder_in_shaped_field(s: &str) -> bool {
-    is_placeholder(s) || s.split(['.', '/', ':', '@']).any(is_caps_token)
+    if is_placeholder(s) {
+        return true;
+    }
+    let t = s.trim();
+    if is_caps_token(t) && names_a_value(t) {
+        return true;
+    }
+    if let Some(rest) = t.strip_prefix("arn:") {
+        let parts: Vec<&str> = rest.splitn(5, ':').collect();
+        // partition:service:region:account:resource
+        return parts.get(2).is_some_and(|r| is_caps_token(r)) || parts.get(3).is_some_and(|a| is_caps_token(a));
+    }
+    // An image: `host/path:tag`. Host labels and the tag have fixed shapes.
+    if let Some((host, _)) = t.split_once('/')
+        && host.contains('.')
+        && host.split(['.', ':']).any(is_caps_token)
+    {
+        return true;
+    }
+    let after_slash = t.rsplit('/').next().unwrap_or(t);
+    if let Some((_, tag)) = after_slash.rsplit_once(':')
+        && is_caps_token(tag)
+        && names_a_value(tag)
+    {
+        return true;
+    }
+    false
 }
 
-fn is_caps_token(part: &str) -> bool {
-    let p = part.trim();
-    if p.len() < 3 || !p.starts_with(|c: char| c.is_ascii_uppercase()) {
-        return false;
-    }
-    if !p.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == '-') {
-        return false;
-    }
+/// Upper case letters, digits, `_` and `-`, starting with a letter.
+fn is_caps_token(p: &str) -> bool {
+    p.len() >= 3
+        && p.starts_with(|c: char| c.is_ascii_uppercase())
+        && p.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
+/// A caps token that says what belongs there (`REGION`, `IMAGE_TAG`,
+/// `TASK_ROLE_ARN`, `AWS_ACCOUNT_ID`).
+fn names_a_value(p: &str) -> bool {
     const WORDS: &[&str] = &[
         "IMAGE",
         "TAG",
@@ -61,24 +93,20 @@ fn is_caps_token(part: &str) -> bool {
         "ACCOUNT",
         "ACCOUNTID",
         "VERSION",
-        "ENV",
-        "STAGE",
         "REPO",
         "REPOSITORY",
         "DIGEST",
         "ARN",
-        "NAME",
         "SUBNET",
-        "ROLE",
-        "CLUSTER",
-        "SERVICE",
-        "SECRET",
-        "PARAMETER",
-        "BUCKET",
+        "SUBNETS",
+        "URI",
+        "URL",
+        "ID",
+        "COMMIT",
+        "SHA",
+        "BUILD",
     ];
-    // ECS's own upper-case enum words (FARGATE, ENABLED, ...) never reach
-    // here: only fields that cannot hold them are checked with this.
-    p.contains('_') || WORDS.contains(&p)
+    p.split(['_', '-']).any(|w| WORDS.contains(&w))
 }
 
 fn has_dollar_var(s: &str) -> bool {
@@ -158,11 +186,28 @@ mod tests {
 
     #[test]
     fn caps_tokens_only_count_in_shaped_fields() {
-        assert!(is_placeholder_in_shaped_field("REGION"));
-        assert!(is_placeholder_in_shaped_field("ACCOUNT_ID.dkr.ecr.REGION.amazonaws.com/app:latest"));
-        assert!(is_placeholder_in_shaped_field("arn:aws:iam::AWS_ACCOUNT_ID:role/x"));
-        assert!(!is_placeholder_in_shaped_field("us-west-2"));
-        assert!(!is_placeholder_in_shaped_field("app:V1"));
+        for s in [
+            "REGION",
+            "EXECUTION_ROLE_ARN",
+            "ACCOUNT_ID.dkr.ecr.REGION.amazonaws.com/app:latest",
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:IMAGE_TAG",
+            "arn:aws:iam::AWS_ACCOUNT_ID:role/x",
+            "arn:aws:secretsmanager:REGION:123456789012:secret:db",
+        ] {
+            assert!(is_placeholder_in_shaped_field(s), "{s}");
+        }
+        for s in [
+            "us-west-2",
+            "app:V1",
+            "/prod/DB_PASSWORD",
+            "PROD_DB_PASSWORD",
+            "arn:aws:iam::123456789012:role/ECS_TASK_ROLE",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:PROD_DB-AbCdEf",
+            "ECS_TASK_ROLE",
+            "my-registry.example.com/team/app:RC_1",
+        ] {
+            assert!(!is_placeholder_in_shaped_field(s), "{s}");
+        }
         assert!(!is_placeholder("REGION"));
     }
 }

@@ -48,8 +48,10 @@ fn load_root(r: &mut Reader, root: &Node<'_>, out: &mut Loaded) {
         }
         Kind::Arr(items) => {
             if items.is_empty() {
-                out.unrecognised =
-                    Some(InputIssue { at: r.loc(root.off), msg: format!("the file holds an empty array; expected {SHAPES}") });
+                out.unrecognised = Some(InputIssue {
+                    at: r.loc(root.off),
+                    msg: format!("the file holds an empty array; expected {SHAPES}"),
+                });
                 return;
             }
             let objs: Vec<Option<Obj<'_, '_>>> = items
@@ -79,8 +81,10 @@ fn load_root(r: &mut Reader, root: &Node<'_>, out: &mut Loaded) {
             }
         }
         k => {
-            out.unrecognised =
-                Some(InputIssue { at: r.loc(root.off), msg: format!("the document is {}; expected {SHAPES}", k.type_name()) })
+            out.unrecognised = Some(InputIssue {
+                at: r.loc(root.off),
+                msg: format!("the document is {}; expected {SHAPES}", k.type_name()),
+            })
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::engine::Report;
 use crate::finding::{Reported, Severity};
-use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table};
+use comfy_table::{Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, presets};
 
 fn severity_cell(s: Severity, color: bool) -> Cell {
     let cell = Cell::new(s.as_str());
@@ -33,7 +33,8 @@ pub fn render(report: &Report, style: super::Style) -> String {
     let mut i = 0;
     while i < report.findings.len() {
         let file = &report.findings[i].location.file;
-        let end = report.findings[i..].iter().position(|f| &f.location.file != file).map_or(report.findings.len(), |n| i + n);
+        let end =
+            report.findings[i..].iter().position(|f| &f.location.file != file).map_or(report.findings.len(), |n| i + n);
         if color {
             out.push_str(&format!("\x1b[1m{file}\x1b[0m\n"));
         } else {
