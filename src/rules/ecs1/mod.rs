@@ -1,11 +1,15 @@
 //! ECS1xx: task definitions and Fargate.
 
+pub mod ephemeral_storage_range;
 pub mod family_name_invalid;
 pub mod fargate_cpu_memory_invalid;
 pub mod fargate_requires_awsvpc;
+pub mod fargate_unsupported_parameter;
 
 crate::family_checks! {
     "ECS101" => family_name_invalid::check,
     "ECS102" => fargate_requires_awsvpc::check,
     "ECS103" => fargate_cpu_memory_invalid::check,
+    "ECS111" => fargate_unsupported_parameter::check,
+    "ECS113" => ephemeral_storage_range::check,
 }
