@@ -6,6 +6,7 @@ pub mod fargate_cpu_memory_invalid;
 pub mod fargate_requires_awsvpc;
 pub mod fargate_unsupported_parameter;
 pub mod image_reference;
+pub mod plaintext_secret_in_environment;
 
 crate::family_checks! {
     "ECS101" => family_name_invalid::check,
@@ -14,4 +15,5 @@ crate::family_checks! {
     "ECS111" => fargate_unsupported_parameter::check,
     "ECS112" => image_reference::check,
     "ECS113" => ephemeral_storage_range::check,
+    "ECS114" => plaintext_secret_in_environment::check,
 }
