@@ -81,6 +81,8 @@ pub struct LinuxParameters {
     pub init_process_enabled: F<bool>,
     pub capabilities_add: F<Vec<F<String>>>,
     pub devices: F<Vec<Loc>>,
+    pub max_swap: F<i64>,
+    pub shared_memory_size: F<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -119,6 +121,7 @@ pub struct Secret {
 pub struct LogConfig {
     pub driver: F<String>,
     pub options: F<Vec<MapEntry>>,
+    pub secret_options: F<Vec<Secret>>,
 }
 
 #[derive(Debug, Clone)]
@@ -323,15 +326,12 @@ pub fn read_container(r: &mut Reader, o: Obj<'_, '_>) -> Container {
             name: r.raw_string(&e, "name"),
             value: r.string(&e, "value"),
         }),
-        secrets: r.objects(&o, "secrets", |r, s| Secret {
-            at: s.at,
-            name: r.raw_string(&s, "name"),
-            value_from: r.shaped(&s, "valueFrom"),
-        }),
+        secrets: r.objects(&o, "secrets", read_secret),
         environment_files: r.array(&o, "environmentFiles", |r, n| Some(r.loc(n.off))),
         log: r.object(&o, "logConfiguration", |r, l| LogConfig {
             driver: r.string(&l, "logDriver"),
             options: r.string_map(&l, "options"),
+            secret_options: r.objects(&l, "secretOptions", read_secret),
         }),
         depends_on: r.objects(&o, "dependsOn", |r, d| Dependency {
             at: d.at,
@@ -348,6 +348,8 @@ pub fn read_container(r: &mut Reader, o: Obj<'_, '_>) -> Container {
             init_process_enabled: r.boolean(&l, "initProcessEnabled"),
             capabilities_add: r.object(&l, "capabilities", |r, c| r.strings(&c, "add", Text::Free)).flatten(),
             devices: r.array(&l, "devices", |r, n| Some(r.loc(n.off))),
+            max_swap: r.int(&l, "maxSwap"),
+            shared_memory_size: r.int(&l, "sharedMemorySize"),
         }),
         repository_credentials: r
             .object(&o, "repositoryCredentials", |r, c| r.shaped(&c, "credentialsParameter"))
@@ -357,6 +359,10 @@ pub fn read_container(r: &mut Reader, o: Obj<'_, '_>) -> Container {
         command: r.raw_strings(&o, "command"),
         entry_point: r.raw_strings(&o, "entryPoint"),
     }
+}
+
+fn read_secret(r: &mut Reader, s: Obj<'_, '_>) -> Secret {
+    Secret { at: s.at, name: r.raw_string(&s, "name"), value_from: r.shaped(&s, "valueFrom") }
 }
 
 fn read_awsvpc(r: &mut Reader, o: &Obj<'_, '_>) -> F<AwsVpc> {

@@ -144,6 +144,8 @@ pub struct Limits {
     pub port: Range,
     pub port_protocols: Vec<String>,
     pub dependency_conditions: Vec<String>,
+    /// ARN partitions a secret reference may name.
+    pub arn_partitions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
