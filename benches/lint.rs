@@ -94,7 +94,7 @@ fn container(rng: &mut Rng, family: &str, i: usize, essential: bool, broken: boo
 }
 
 /// One task definition (~3 KB). About a third carry a mistake.
-pub fn task_definition(rng: &mut Rng, n: usize) -> String {
+fn task_definition(rng: &mut Rng, n: usize) -> String {
     let family = format!("svc-{n:05}");
     let broken = rng.below(3) == 0;
     let (cpu, mem) = SIZES[rng.below(SIZES.len() as u64) as usize];
