@@ -49,27 +49,48 @@ pub struct Loaded {
 }
 
 pub fn load_targets(targets: &[Target], max_bytes: u64) -> Loaded {
-    let names: Vec<(String, bool)> = targets.iter().map(|t| (t.display.clone(), t.walked)).collect();
+    let names: Vec<Name> =
+        targets.iter().map(|t| Name { display: t.display.clone(), walked: t.walked, disk: t.path.clone() }).collect();
     load_with(&names, |i| discover::read(&targets[i], max_bytes))
 }
 
 /// Loads in-memory texts as if they were files of those names (tests,
 /// fuzzing, and callers that already hold the input).
 pub fn load_texts(files: &[(String, String)]) -> Loaded {
-    let names: Vec<(String, bool)> = files.iter().map(|(n, _)| (n.clone(), false)).collect();
+    let names: Vec<Name> = files.iter().map(|(n, _)| Name { display: n.clone(), walked: false, disk: None }).collect();
     load_with(&names, |i| Ok(files[i].1.clone()))
 }
 
-/// `names`: display name and whether the file was found by walking.
-fn load_with(names: &[(String, bool)], read: impl Fn(usize) -> Result<String, InputError> + Sync) -> Loaded {
-    let loaded: Vec<(String, Result<load::Loaded, LoadError>)> = (0..names.len())
+/// An input as `load_with` sees it.
+struct Name {
+    display: String,
+    /// Found by walking a directory.
+    walked: bool,
+    /// Where it can be read again.
+    disk: Option<std::path::PathBuf>,
+}
+
+fn load_with(names: &[Name], read: impl Fn(usize) -> Result<String, InputError> + Sync) -> Loaded {
+    // The text is turned into its model and its `SourceFile` (which keeps
+    // only what reporting needs) while the next file is read, so that at no
+    // point are all texts in memory at once.
+    let loaded: Vec<(SourceFile, Result<load::Loaded, LoadError>)> = (0..names.len())
         .into_par_iter()
-        .map(|i| match read(i) {
-            Ok(text) => {
-                let r = load::load_json(FileId(i as u32), &text).map_err(|issue| LoadError::Issue(issue.at, issue.msg));
-                (text, r)
-            }
-            Err(e) => (String::new(), Err(LoadError::Read(e))),
+        .map(|i| {
+            let name = &names[i];
+            let (text, result) = match read(i) {
+                Ok(text) => {
+                    let r = load::load_json(FileId(i as u32), &text)
+                        .map_err(|issue| LoadError::Issue(issue.at, issue.msg));
+                    (text, r)
+                }
+                Err(e) => (String::new(), Err(LoadError::Read(e))),
+            };
+            let file = match &name.disk {
+                Some(p) => SourceFile::from_disk(name.display.clone(), text, p.clone()),
+                None => SourceFile::new(name.display.clone(), text),
+            };
+            (file, result)
         })
         .collect();
 
@@ -87,9 +108,10 @@ fn load_with(names: &[(String, bool)], read: impl Fn(usize) -> Result<String, In
     let mut pending: Vec<(Loc, String)> = Vec::new();
     let mut errors = Vec::new();
     let mut skipped_at = Vec::new();
-    for ((name, walked), (text, result)) in names.iter().zip(loaded) {
-        sources.add(SourceFile::new(name.clone(), text));
-        inv.file_names.push(name.clone());
+    for (name, (file, result)) in names.iter().zip(loaded) {
+        let walked = &name.walked;
+        sources.add(file);
+        inv.file_names.push(name.display.clone());
         match result {
             Ok(l) => {
                 inv.task_defs.extend(l.task_defs);
@@ -110,10 +132,10 @@ fn load_with(names: &[(String, bool)], read: impl Fn(usize) -> Result<String, In
         }
     }
     errors
-        .extend(pending.into_iter().map(|(at, message)| InputError { location: sources.position(at, false), message }));
+        .extend(pending.into_iter().map(|(at, message)| InputError { location: sources.position(at), message }));
     let skipped = skipped_at
         .into_iter()
-        .map(|(at, message)| InputError { location: sources.position(at, false), message })
+        .map(|(at, message)| InputError { location: sources.position(at), message })
         .collect();
     inv.link();
     Loaded { sources, inv, errors, skipped }
@@ -142,9 +164,12 @@ pub fn check(inv: &Inventory, config: &Config) -> Vec<Finding> {
 /// Settles severity (configuration, then the finding, then the rule's
 /// default), fix and position; sorts and removes duplicates.
 pub fn settle(findings: Vec<Finding>, sources: &Sources, config: &Config, pointers: bool) -> Vec<Reported> {
+    let locs: Vec<Loc> = findings.iter().map(|f| f.at).collect();
+    let positions = sources.positions(&locs, pointers);
     let mut out: Vec<Reported> = findings
         .into_par_iter()
-        .map(|f| {
+        .zip(positions)
+        .map(|(f, location)| {
             let m = meta::rule(f.rule).unwrap_or_else(|| panic!("rule {} has no record", f.rule));
             let severity = config.severity.get(f.rule).copied().or(f.severity).unwrap_or(m.severity);
             Reported {
@@ -152,7 +177,7 @@ pub fn settle(findings: Vec<Finding>, sources: &Sources, config: &Config, pointe
                 name: m.name.clone(),
                 severity,
                 resource: f.resource,
-                location: sources.position(f.at, pointers),
+                location,
                 message: f.message,
                 evidence: f.evidence,
                 fix: f.fix.unwrap_or_else(|| first_paragraph(&m.fix)),

@@ -30,6 +30,10 @@ pub fn load_json(file: FileId, text: &str) -> Result<Loaded, InputIssue> {
     load_root(&mut r, &root, &mut out);
     out.issues.append(&mut r.issues);
     out.placeholders = r.placeholders;
+    // Most files hold one item; a vector grown by push keeps room for four.
+    out.task_defs.shrink_to_fit();
+    out.services.shrink_to_fit();
+    out.run_tasks.shrink_to_fit();
     Ok(out)
 }
 

@@ -4,7 +4,6 @@
 pub mod discover;
 pub mod json;
 
-use std::sync::OnceLock;
 
 /// Index of a file in [`Sources`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -39,37 +38,66 @@ impl Position {
 }
 
 pub struct SourceFile {
-    /// The path as the user gave it (or found by walking), `-` for stdin
-    /// unless `--stdin-filename` names it.
+    /// The path as the user gave it (or found by walking), `<stdin>` for
+    /// stdin unless `--stdin-filename` names it.
     pub path: String,
-    pub text: String,
-    line_starts: OnceLock<Vec<u32>>,
+    /// The text, kept only where it is needed later and cannot be read again
+    /// (stdin, in-memory input) or where columns need it (non-ASCII text).
+    /// Every file's model is held at once, so dropping the text of the rest
+    /// keeps peak memory near the size of the model.
+    text: Option<String>,
+    /// Where to read the text again (for JSON pointers), and its length then.
+    disk: Option<(std::path::PathBuf, usize)>,
+    line_starts: Vec<u32>,
 }
 
 impl SourceFile {
+    /// A file whose text stays in memory.
     pub fn new(path: String, text: String) -> Self {
-        SourceFile { path, text, line_starts: OnceLock::new() }
+        let line_starts = line_starts(text.as_bytes());
+        SourceFile { path, text: Some(text), disk: None, line_starts }
     }
 
-    fn line_starts(&self) -> &[u32] {
-        self.line_starts.get_or_init(|| line_starts(self.text.as_bytes()))
+    /// A file read from `disk`: its text is dropped when it is ASCII, and
+    /// read again if a JSON pointer is asked for.
+    pub fn from_disk(path: String, text: String, disk: std::path::PathBuf) -> Self {
+        let line_starts = line_starts(text.as_bytes());
+        let len = text.len();
+        let text = if text.is_ascii() { None } else { Some(text) };
+        SourceFile { path, text, disk: Some((disk, len)), line_starts }
+    }
+
+    /// The text, from memory or read again; `None` when the file changed
+    /// since it was linted or cannot be read.
+    pub fn text(&self) -> Option<std::borrow::Cow<'_, str>> {
+        if let Some(t) = &self.text {
+            return Some(std::borrow::Cow::Borrowed(t));
+        }
+        let (path, len) = self.disk.as_ref()?;
+        let t = std::fs::read_to_string(path).ok()?;
+        (t.len() == *len).then_some(std::borrow::Cow::Owned(t))
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, off: u32) -> (u32, u32) {
-        let starts = self.line_starts();
+        let starts = &self.line_starts;
         let line = starts.partition_point(|&s| s <= off).max(1);
         let start = starts[line - 1] as usize;
-        let end = (off as usize).min(self.text.len());
-        let col = self.text.get(start..end).map_or(end - start, |s| s.chars().count());
+        let end = off as usize;
+        let col = match &self.text {
+            // Kept text: count characters. Dropped text was ASCII.
+            Some(t) => t.get(start..end.min(t.len())).map_or(end.saturating_sub(start), |s| s.chars().count()),
+            None => end.saturating_sub(start),
+        };
         (line as u32, col as u32 + 1)
     }
 
-    /// The JSON pointer of the key or value at `off`. Parses the file again:
-    /// only called for the few offsets that end up in a report.
-    pub fn pointer(&self, off: u32) -> Option<String> {
-        let root = json::parse(&self.text).ok()?;
-        json::pointer_at(&root, off)
+    /// The JSON pointers of the keys or values at `offs`, parsing the file
+    /// once. Only called for offsets that end up in a report.
+    pub fn pointers(&self, offs: &[u32]) -> Vec<Option<String>> {
+        let text = self.text();
+        let root = text.as_deref().and_then(|t| json::parse(t).ok());
+        offs.iter().map(|&off| root.as_ref().and_then(|r| json::pointer_at(r, off))).collect()
     }
 }
 
@@ -111,15 +139,36 @@ impl Sources {
         self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
     }
 
-    pub fn position(&self, loc: Loc, with_pointer: bool) -> Position {
+    /// The position of one location, without a pointer.
+    pub fn position(&self, loc: Loc) -> Position {
         let f = self.get(loc.file);
         let (line, column) = f.line_col(loc.off);
-        Position {
-            file: f.path.clone(),
-            line: Some(line),
-            column: Some(column),
-            pointer: if with_pointer { f.pointer(loc.off) } else { None },
+        Position { file: f.path.clone(), line: Some(line), column: Some(column), pointer: None }
+    }
+
+    /// Positions of many locations, with JSON pointers when asked: each file
+    /// is parsed once for all its locations.
+    pub fn positions(&self, locs: &[Loc], with_pointers: bool) -> Vec<Position> {
+        use rayon::prelude::*;
+        let mut out: Vec<Position> = locs.iter().map(|&l| self.position(l)).collect();
+        if with_pointers {
+            let mut by_file: std::collections::BTreeMap<FileId, Vec<usize>> = std::collections::BTreeMap::new();
+            for (i, l) in locs.iter().enumerate() {
+                by_file.entry(l.file).or_default().push(i);
+            }
+            let groups: Vec<(FileId, Vec<usize>)> = by_file.into_iter().collect();
+            let found: Vec<(usize, Option<String>)> = groups
+                .par_iter()
+                .flat_map_iter(|(file, idx)| {
+                    let offs: Vec<u32> = idx.iter().map(|&i| locs[i].off).collect();
+                    idx.iter().copied().zip(self.get(*file).pointers(&offs)).collect::<Vec<_>>()
+                })
+                .collect();
+            for (i, p) in found {
+                out[i].pointer = p;
+            }
         }
+        out
     }
 }
 
@@ -130,11 +179,12 @@ mod tests {
     #[test]
     fn line_and_column_count_characters() {
         let f = SourceFile::new("x".into(), "{\n  \"é\": 1,\n  \"b\": 2}".into());
+        let text = f.text().unwrap().to_string();
         assert_eq!(f.line_col(0), (1, 1));
         assert_eq!(f.line_col(4), (2, 3));
-        let b = f.text.find("\"b\"").unwrap() as u32;
+        let b = text.find("\"b\"").unwrap() as u32;
         assert_eq!(f.line_col(b), (3, 3));
-        let one = f.text.find('1').unwrap() as u32;
+        let one = text.find('1').unwrap() as u32;
         assert_eq!(f.line_col(one), (2, 8));
     }
 }
