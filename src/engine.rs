@@ -80,8 +80,8 @@ fn load_with(names: &[Name], read: impl Fn(usize) -> Result<String, InputError> 
             let name = &names[i];
             let (text, result) = match read(i) {
                 Ok(text) => {
-                    let r = load::load_json(FileId(i as u32), &text)
-                        .map_err(|issue| LoadError::Issue(issue.at, issue.msg));
+                    let r =
+                        load::load_json(FileId(i as u32), &text).map_err(|issue| LoadError::Issue(issue.at, issue.msg));
                     (text, r)
                 }
                 Err(e) => (String::new(), Err(LoadError::Read(e))),
@@ -131,12 +131,9 @@ fn load_with(names: &[Name], read: impl Fn(usize) -> Result<String, InputError> 
             Err(LoadError::Read(e)) => errors.push(e),
         }
     }
-    errors
-        .extend(pending.into_iter().map(|(at, message)| InputError { location: sources.position(at), message }));
-    let skipped = skipped_at
-        .into_iter()
-        .map(|(at, message)| InputError { location: sources.position(at), message })
-        .collect();
+    errors.extend(pending.into_iter().map(|(at, message)| InputError { location: sources.position(at), message }));
+    let skipped =
+        skipped_at.into_iter().map(|(at, message)| InputError { location: sources.position(at), message }).collect();
     inv.link();
     Loaded { sources, inv, errors, skipped }
 }

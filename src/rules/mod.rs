@@ -133,6 +133,17 @@ impl Ctx<'_> {
     }
 }
 
+/// Backticked items joined for a sentence: `` `a`, `b` and `c` `` with
+/// `conj` "and", or "or" for alternatives.
+pub fn ticked<S: AsRef<str>>(items: &[S], conj: &str) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| format!("`{}`", s.as_ref())).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} {conj} {last}", rest.join(", ")),
+    }
+}
+
 /// `family:revision` for a task definition ARN; other references as given.
 pub fn short_td_reference(r: &str) -> String {
     match crate::model::parse_td_reference(r) {

@@ -4,7 +4,6 @@
 pub mod discover;
 pub mod json;
 
-
 /// Index of a file in [`Sources`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);

@@ -1,6 +1,7 @@
 //! ECS111 fargate-unsupported-parameter: task definition parameters that
 //! Fargate rejects, each reported at its own field.
 
+use crate::rules::ticked;
 use crate::rules::{Ctx, Sink, container_resource, td_resource};
 
 pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
@@ -97,7 +98,7 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
                     res(),
                     format!(
                         "Container `{name}` uses log driver `{driver}`; Fargate supports only {}",
-                        backticked(&fargate.log_drivers, "and")
+                        ticked(&fargate.log_drivers, "and")
                     ),
                 )
                 .evidence(why.clone())
@@ -127,8 +128,8 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
                     format!(
                         "Container `{name}` adds {} {}; Fargate allows adding only {}",
                         if names.len() == 1 { "capability" } else { "capabilities" },
-                        backticked(&names, "and"),
-                        backticked(&fargate.capabilities_add, "or")
+                        ticked(&names, "and"),
+                        ticked(&fargate.capabilities_add, "or")
                     ),
                 )
                 .evidence(why.clone())
@@ -146,15 +147,5 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
                 }
             }
         }
-    }
-}
-
-/// "`a`, `b` and `c`".
-fn backticked(items: &[String], conj: &str) -> String {
-    let quoted: Vec<String> = items.iter().map(|s| format!("`{s}`")).collect();
-    match quoted.split_last() {
-        None => String::new(),
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} {conj} {last}", rest.join(", ")),
     }
 }

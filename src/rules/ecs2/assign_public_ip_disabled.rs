@@ -2,9 +2,9 @@
 //! AWS and registries only through a NAT gateway or VPC endpoints. Without
 //! network context this is advice: it names what the task will need.
 
-use super::ticked;
 use crate::analysis::image;
 use crate::model::TaskDef;
+use crate::rules::ticked;
 use crate::rules::{Ctx, Sink};
 use std::collections::BTreeSet;
 
@@ -50,10 +50,10 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
         let endpoints: Vec<&str> = ORDER.iter().copied().filter(|e| needs.endpoints.contains(e)).collect();
         let mut parts = Vec::new();
         if !needs.internet.is_empty() {
-            parts.push(format!("a NAT gateway to pull {}", ticked(&needs.internet)));
+            parts.push(format!("a NAT gateway to pull {}", ticked(&needs.internet, "and")));
         }
         if !endpoints.is_empty() {
-            parts.push(format!("a NAT gateway or VPC endpoints for {}", ticked(&endpoints)));
+            parts.push(format!("a NAT gateway or VPC endpoints for {}", ticked(&endpoints, "and")));
         }
         let message = format!(
             "Fargate tasks of {} get no public IP (`assignPublicIp` {state}); their subnets need {}",

@@ -2,9 +2,10 @@
 //! container the task definition does not have (or none at all); and, as
 //! advice, a `command` override meeting an `entryPoint`.
 
-use super::{subject, ticked};
+use super::subject;
 use crate::finding::Severity;
 use crate::model::Launcher;
+use crate::rules::ticked;
 use crate::rules::{Ctx, Sink};
 
 pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
@@ -42,7 +43,7 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
                 if let Some(same) = names.iter().find(|n| n.eq_ignore_ascii_case(name)) {
                     f.evidence(format!("container names are case-sensitive: the task definition has `{same}`"));
                 }
-                f.fix(format!("Name one of the task definition's containers: {}", ticked(&names)));
+                f.fix(format!("Name one of the task definition's containers: {}", ticked(&names, "or")));
                 continue;
             };
             let (Some(cmd), Some(entry)) = (o.command.get(), c.entry_point.get()) else { continue };

@@ -11,8 +11,9 @@
 //! checked against `compatibilities` when the input has it and against
 //! `requiresCompatibilities` otherwise; EC2 only against `compatibilities`.
 
-use super::{subject, ticked};
+use super::subject;
 use crate::model::{F, Launcher, TaskDef};
+use crate::rules::ticked;
 use crate::rules::{Ctx, Sink};
 use crate::source::Loc;
 
@@ -82,9 +83,9 @@ fn compatibility(cx: &Ctx<'_>, out: &mut Sink, l: Launcher, td: &TaskDef) {
             if let Some(first) = cps.first() {
                 let names: Vec<&str> = cps.iter().filter_map(|c| c.str()).collect();
                 let words = if names.len() == 1 {
-                    format!("capacity provider {}", ticked(&names))
+                    format!("capacity provider {}", ticked(&names, "and"))
                 } else {
-                    format!("capacity providers {}", ticked(&names))
+                    format!("capacity providers {}", ticked(&names, "and"))
                 };
                 wanted.push((need, first.at, words));
             }
@@ -102,7 +103,7 @@ fn compatibility(cx: &Ctx<'_>, out: &mut Sink, l: Launcher, td: &TaskDef) {
                 "{} uses {words}, but task definition `{}` lists only {} in `{field}`",
                 subject(cx, l),
                 td.display_name(),
-                ticked(&list)
+                ticked(&list, "and")
             ),
         );
         if need == Need::Instances {
@@ -154,7 +155,7 @@ fn daemon_on_fargate(cx: &Ctx<'_>, out: &mut Sink, i: usize) {
             if cps.is_empty() {
                 return;
             }
-            format!("capacity provider {}", ticked(&cps))
+            format!("capacity provider {}", ticked(&cps, "and"))
         }
     };
     let l = Launcher::Service(i);

@@ -1,5 +1,7 @@
 //! ECS2xx: services, run-task inputs and deployments.
 
+use crate::rules::ticked;
+
 pub mod assign_public_ip_disabled;
 pub mod circuit_breaker_disabled;
 pub mod container_override_unknown;
@@ -39,16 +41,6 @@ fn is_update(cx: &Ctx<'_>, l: Launcher) -> bool {
     matches!(l, Launcher::Service(i) if cx.inv.services[i].shape == ServiceShape::Update)
 }
 
-/// `a`, `b` and `c`.
-fn ticked<S: AsRef<str>>(items: &[S]) -> String {
-    let t: Vec<String> = items.iter().map(|s| format!("`{}`", s.as_ref())).collect();
-    match t.len() {
-        0 => String::new(),
-        1 => t[0].clone(),
-        n => format!("{} and {}", t[..n - 1].join(", "), t[n - 1]),
-    }
-}
-
 /// The launch type or capacity providers in words, for messages.
 fn launch_words(l: &crate::model::Launch) -> Option<String> {
     if let Some(lt) = l.launch_type.str() {
@@ -58,6 +50,6 @@ fn launch_words(l: &crate::model::Launch) -> Option<String> {
     match cps.len() {
         0 => None,
         1 => Some(format!("capacity provider `{}`", cps[0])),
-        _ => Some(format!("capacity providers {}", ticked(&cps))),
+        _ => Some(format!("capacity providers {}", ticked(&cps, "and"))),
     }
 }

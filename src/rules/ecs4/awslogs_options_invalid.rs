@@ -6,6 +6,7 @@
 
 use crate::model::Val;
 use crate::model::read::MapEntry;
+use crate::rules::ticked;
 use crate::rules::{Ctx, Sink, container_resource};
 
 /// What Go's `strconv.ParseBool` accepts: the Docker awslogs driver (and the
@@ -42,7 +43,7 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
                     format!("Container `{name}` sets awslogs option `{}`, which ECS does not accept", e.key),
                 );
                 let Some((s, kind)) = closest(&e.key, &d.options) else {
-                    f.fix(format!("Remove `{}`; awslogs accepts {}", e.key, ticked(&d.options)));
+                    f.fix(format!("Remove `{}`; awslogs accepts {}", e.key, ticked(&d.options, "or")));
                     continue;
                 };
                 if opts.iter().any(|o| o.key == s) || meant.contains(&s) {
@@ -62,9 +63,9 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
                 out.report(
                     log.options.at,
                     res(),
-                    format!("Container `{name}` uses awslogs without {}", ticked_all(&missing)),
+                    format!("Container `{name}` uses awslogs without {}", ticked(&missing, "and")),
                 )
-                .fix(format!("Add {} to `logConfiguration.options`", ticked_all(&missing)));
+                .fix(format!("Add {} to `logConfiguration.options`", ticked(&missing, "and")));
             }
             if let Some(why) = &fargate {
                 let missing: Vec<&String> = d.required_on_fargate.iter().filter(|k| !has(k)).collect();
@@ -72,12 +73,12 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
                     out.report(
                         log.options.at,
                         res(),
-                        format!("Container `{name}` uses awslogs on Fargate without {}", ticked_all(&missing)),
+                        format!("Container `{name}` uses awslogs on Fargate without {}", ticked(&missing, "and")),
                     )
                     .evidence(why.clone())
                     .fix(format!(
                         "Add {} to `logConfiguration.options`, e.g. `\"awslogs-stream-prefix\": \"ecs\"`",
-                        ticked_all(&missing)
+                        ticked(&missing, "and")
                     ));
                 }
             }
@@ -114,12 +115,12 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
                             res(),
                             format!(
                                 "Container `{name}` sets awslogs `mode` `{v}`, which is not one of {}",
-                                ticked(&d.modes)
+                                ticked(&d.modes, "or")
                             ),
                         );
                         match closest(v, &d.modes) {
                             Some((s, Near::Typo)) => f.fix(format!("Set `\"mode\": \"{s}\"`")),
-                            _ => f.fix(format!("Set `mode` to one of {}, or remove it", ticked(&d.modes))),
+                            _ => f.fix(format!("Set `mode` to one of {}, or remove it", ticked(&d.modes, "or"))),
                         };
                     }
                     "awslogs-create-group" if !PARSE_BOOL.contains(&v) => {
@@ -141,19 +142,6 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
 
 fn is_group_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/' | '#')
-}
-
-fn ticked(items: &[String]) -> String {
-    items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
-}
-
-fn ticked_all(items: &[&String]) -> String {
-    let t: Vec<String> = items.iter().map(|s| format!("`{s}`")).collect();
-    match t.as_slice() {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 /// How an unknown option name relates to the known one it likely means.
