@@ -27,6 +27,21 @@ describe-services output), run-task inputs, and bare container-definition lists.
 Exit status: 0 no finding at or above --fail-on, 1 findings at or above it,
 2 usage or input error (the other inputs are still linted and reported).";
 
+const EXPLAIN_EXAMPLES: &str = "\
+Examples:
+  ecs-triage explain \"CannotPullContainerError: ... i/o timeout\"   one reason
+  ecs-triage explain --file tasks.json            `aws ecs describe-tasks` output: every stopped task
+  ecs-triage explain --file services.json         `aws ecs describe-services` output: the events
+  aws ecs describe-tasks --cluster c --tasks t | ecs-triage explain -
+  ecs-triage explain --lines reasons.txt          one reason per line; repeats are counted
+  ecs-triage explain --file tasks.json --task-definition taskdef.json --format json
+
+Each input gets the stage that failed, the likely causes ranked (with the checks that confirm
+them and the fix), and the evidence the input holds. With a task definition (in the same file
+or given with --task-definition) the lint rules run on it and confirm causes.
+
+Exit status: 0 every input explained, 1 at least one input not recognised, 2 input error.";
+
 #[derive(Parser, Debug)]
 #[command(name = "ecs-triage", version, about = ABOUT, propagate_version = true)]
 pub struct Cli {
@@ -39,6 +54,9 @@ pub enum Command {
     /// Check task definitions, services and run-task inputs before they deploy
     #[command(after_help = LINT_EXAMPLES)]
     Lint(LintArgs),
+    /// Explain why a task stopped: a stopped reason, `describe-tasks` or `describe-services` output
+    #[command(after_help = EXPLAIN_EXAMPLES)]
+    Explain(ExplainArgs),
     /// List every rule, or print one rule's full explanation
     #[command(
         after_help = "Examples:\n  ecs-triage rules\n  ecs-triage rules --explain ECS102\n  ecs-triage rules --explain fargate-requires-awsvpc\n  ecs-triage rules --format json"
@@ -96,6 +114,53 @@ pub struct LintArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// Stopped reasons or event messages to explain; `-` reads stdin (JSON, or one reason per line)
+    #[arg(value_name = "REASON")]
+    pub reasons: Vec<String>,
+
+    /// `describe-tasks` or `describe-services` output (JSON); `-` for stdin
+    #[arg(long = "file", value_name = "FILE")]
+    pub files: Vec<String>,
+
+    /// A text file with one reason per line; `-` for stdin
+    #[arg(long = "lines", value_name = "FILE")]
+    pub lines: Vec<String>,
+
+    /// Task definitions (JSON) to lint for evidence; matched to tasks by family and revision
+    #[arg(long = "task-definition", value_name = "FILE")]
+    pub task_definitions: Vec<String>,
+
+    /// More catalog records (`*.toml`), added to the built-in ones (same id replaces)
+    #[arg(long = "rules-dir", value_name = "DIR")]
+    pub rules_dirs: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t = ExplainFormat::Table)]
+    pub format: ExplainFormat,
+
+    /// Write the report to FILE instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// When to use colours; `auto` honours NO_COLOR
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Refuse input files larger than this many MiB
+    #[arg(long, default_value_t = 64, value_name = "MIB")]
+    pub max_file_size: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// One block per input, for people
+    Table,
+    /// The versioned JSON document described in docs/json-format.md
+    Json,
+}
+
+#[derive(Args, Debug)]
 pub struct RulesArgs {
     /// Print the full explanation of one rule (id or name)
     #[arg(long, value_name = "RULE")]
@@ -125,6 +190,7 @@ pub fn main() -> i32 {
     };
     match cli.command {
         Command::Lint(args) => lint(args),
+        Command::Explain(args) => explain(args),
         Command::Rules(args) => rules(args),
     }
 }
@@ -224,6 +290,56 @@ fn lint(args: LintArgs) -> i32 {
     }
     let fail_on = args.fail_on.or(cfg.fail_on).unwrap_or(FailOn::Error);
     report::exit_code(&report, fail_on)
+}
+
+fn explain(args: ExplainArgs) -> i32 {
+    use crate::explain::{catalog::Catalog, report, run};
+    let err_color = ColorChoice::enabled(args.color, std::io::stderr().is_terminal());
+    let dirs: Vec<&std::path::Path> = args.rules_dirs.iter().map(PathBuf::as_path).collect();
+    let cat = match Catalog::with_dirs(&dirs) {
+        Ok(c) => c,
+        Err(e) => {
+            let label = if err_color { "\x1b[1;31merror\x1b[0m" } else { "error" };
+            eprintln!("{label}: {e}");
+            return 2;
+        }
+    };
+    let mut sources: Vec<run::Source> = Vec::new();
+    for r in &args.reasons {
+        sources.push(if r == "-" { run::Source::Stdin } else { run::Source::Text(r.clone()) });
+    }
+    sources.extend(args.files.iter().map(|f| run::Source::File(f.clone())));
+    sources.extend(args.lines.iter().map(|f| run::Source::Lines(f.clone())));
+    if sources.is_empty() {
+        eprintln!(
+            "error: nothing to explain: give a reason, --file, --lines or `-` for stdin (see `ecs-triage explain --help`)"
+        );
+        return 2;
+    }
+    let outcome = run::run(&cat, &sources, &args.task_definitions, args.max_file_size.saturating_mul(1024 * 1024));
+    for e in &outcome.errors {
+        print_error(err_color, e);
+    }
+    for n in &outcome.notes {
+        eprintln!("note: {n}");
+    }
+    let out_color = args.output.is_none() && ColorChoice::enabled(args.color, std::io::stdout().is_terminal());
+    let width = std::env::var("COLUMNS").ok().and_then(|w| w.parse().ok()).unwrap_or(100usize).max(40);
+    let text = match args.format {
+        ExplainFormat::Table => report::render_text(&outcome.explanations, out_color, width),
+        ExplainFormat::Json => report::render_json(&outcome.explanations, &outcome.errors, &outcome.notes),
+    };
+    if let Err(e) = write_out(args.output.as_ref(), &text) {
+        eprintln!("error: {e}");
+        return 2;
+    }
+    if !outcome.errors.is_empty() {
+        2
+    } else if outcome.explanations.iter().any(|e| e.is_unknown()) {
+        1
+    } else {
+        0
+    }
 }
 
 fn rules(args: RulesArgs) -> i32 {

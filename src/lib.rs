@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod explain;
 pub mod finding;
 pub mod model;
 pub mod report;
