@@ -98,16 +98,15 @@ pub fn run(cat: &Catalog, sources: &[Source], task_def_files: &[String], max_byt
 
     /// Each source's place in the output, in the order given.
     enum Item {
-        Done(Vec<Explanation>),
+        Ready(Vec<Explanation>),
         Json(usize),
-        Lines(Vec<Explanation>),
     }
     let mut items: Vec<Item> = Vec::new();
 
     for s in sources {
         let (path, as_json) = match s {
             Source::Text(t) => {
-                items.push(Item::Done(vec![explain_text(cat, t)]));
+                items.push(Item::Ready(vec![explain_text(cat, t)]));
                 continue;
             }
             Source::File(p) => (p.as_str(), Some(true)),
@@ -142,7 +141,7 @@ pub fn run(cat: &Catalog, sources: &[Source], task_def_files: &[String], max_byt
                 Err(issue) => errors.push(InputError { location: files.position(issue.at), message: issue.msg }),
             }
         } else {
-            items.push(Item::Lines(explain_lines(cat, &files, id, &text)));
+            items.push(Item::Ready(explain_lines(cat, &files, id, &text)));
         }
     }
 
@@ -171,7 +170,7 @@ pub fn run(cat: &Catalog, sources: &[Source], task_def_files: &[String], max_byt
     let mut explained: Vec<Explanation> = Vec::new();
     for item in items {
         match item {
-            Item::Done(v) | Item::Lines(v) => explained.extend(v),
+            Item::Ready(v) => explained.extend(v),
             Item::Json(i) => {
                 let (id, inp) = &json_inputs[i];
                 for issue in &inp.issues {
