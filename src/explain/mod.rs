@@ -317,6 +317,24 @@ pub fn add_lint_evidence(e: &mut Explanation, findings: &[&Reported]) {
             e.evidence.push(format!("lint: {line}"));
         }
     }
+    // The task definition's other errors, named so the user can look.
+    let others: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.severity == crate::finding::Severity::Error)
+        .filter(|f| !e.causes.iter().any(|c| c.rules.contains(&f.rule)))
+        .map(|f| f.rule.as_str())
+        .collect();
+    if !others.is_empty() {
+        let mut ids = others.clone();
+        ids.sort_unstable();
+        ids.dedup();
+        e.evidence.push(format!(
+            "lint also finds {} other error{} in the task definition ({}); run `ecs-triage lint` on it",
+            others.len(),
+            if others.len() == 1 { "" } else { "s" },
+            ids.join(", ")
+        ));
+    }
     // Confirmed causes first, otherwise in the catalog's order.
     e.causes.sort_by_key(|c| c.confirmed_by.is_empty());
     if let Some(first) = e.causes.first()
