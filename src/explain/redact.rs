@@ -12,8 +12,8 @@ static RULES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
             r#"(?i)(^|[^:/a-z0-9_-])((?:[a-z0-9_-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key))["']?\s*[=:]\s*["']?)[^\s"',;&)]+"#,
             "${1}${2}<redacted>",
         ),
+        (r"(?i)\b(authorization:\s*)(?:(?:bearer|basic)\s+)?\S+", "${1}<redacted>"),
         (r"(?i)\b(bearer|basic)\s+[a-z0-9._~+/=-]{8,}", "${1} <redacted>"),
-        (r"(?i)\b(authorization:\s*)\S+", "${1}<redacted>"),
         // user:password@host in URLs.
         (r"(?i)\b([a-z][a-z0-9+.-]*://[^\s:/@]+:)[^\s@/]+@", "${1}<redacted>@"),
         // Secret access keys (40 base64 characters after a key id or alone).

@@ -172,7 +172,7 @@ impl Reader {
 
     pub fn int(&mut self, o: &Obj<'_, '_>, key: &str) -> F<i64> {
         self.field(o, key, |r, n, at| match &n.kind {
-            Kind::Num(s) => match parse_int(s) {
+            Kind::Num(s) => match parse_int(s.as_ref()) {
                 Some(v) => Val::Known(v),
                 None => {
                     r.issues.push(InputIssue {

@@ -22,7 +22,7 @@ pub enum Kind<'s> {
     Null,
     Bool(bool),
     /// The number's source text, already checked against the JSON grammar.
-    Num(&'s str),
+    Num(Cow<'s, str>),
     Str(Cow<'s, str>),
     Arr(Vec<Node<'s>>),
     Obj(Vec<Member<'s>>),
@@ -127,7 +127,7 @@ impl<'s> Parser<'s> {
             Some(b't') => self.literal("true", Kind::Bool(true))?,
             Some(b'f') => self.literal("false", Kind::Bool(false))?,
             Some(b'n') => self.literal("null", Kind::Null)?,
-            Some(b'-' | b'0'..=b'9') => Kind::Num(self.number()?),
+            Some(b'-' | b'0'..=b'9') => Kind::Num(Cow::Borrowed(self.number()?)),
             Some(b'\'') => return Err(self.err("strings must use double quotes, not single quotes")),
             _ => return Err(self.err(format!("expected a JSON value, found {}", self.describe_here()))),
         };
@@ -427,7 +427,7 @@ mod tests {
         assert_eq!(m[0].key, "a");
         assert_eq!(m[0].key_off, 2);
         let Kind::Arr(items) = &m[0].value.kind else { panic!() };
-        assert_eq!(items[1].kind, Kind::Num("-2.5e3"));
+        assert_eq!(items[1].kind, Kind::Num(Cow::Borrowed("-2.5e3")));
         assert_eq!(items[2].kind, Kind::Str(Cow::Owned("x\"y".into())));
         assert_eq!(items[3].kind, Kind::Bool(true));
         assert_eq!(items[4].kind, Kind::Null);

@@ -3,6 +3,7 @@
 
 pub mod discover;
 pub mod json;
+pub mod yaml;
 
 /// Index of a file in [`Sources`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
