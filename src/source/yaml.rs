@@ -93,11 +93,11 @@ impl<'s> Builder<'s> {
     fn tagged(&mut self, tag: Option<String>, node: Node<'s>) -> Node<'s> {
         let Some(tag) = tag else { return node };
         let off = node.off;
-        if let Some(name) = tag.strip_prefix('!') {
-            if let Some((_, long)) = TAGS.iter().find(|(short, _)| *short == name) {
-                let member = Member { key: Cow::Borrowed(long), key_off: off, value: node };
-                return Node { off, kind: Kind::Obj(vec![member]) };
-            }
+        if let Some(name) = tag.strip_prefix('!')
+            && let Some((_, long)) = TAGS.iter().find(|(short, _)| *short == name)
+        {
+            let member = Member { key: Cow::Borrowed(long), key_off: off, value: node };
+            return Node { off, kind: Kind::Obj(vec![member]) };
         }
         if tag.starts_with("tag:yaml.org,2002:") || tag.starts_with("!!") {
             return node;
