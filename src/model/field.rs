@@ -13,6 +13,9 @@ pub enum Unknown {
     /// The input does not say (e.g. task-level fields of a bare list of
     /// container definitions).
     NotGiven,
+    /// A template value that cannot be resolved without the account (a
+    /// parameter without a default, an import, an unknown condition).
+    Unresolved,
 }
 
 #[derive(Debug, Clone, PartialEq)]

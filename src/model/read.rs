@@ -85,7 +85,7 @@ impl Reader {
     pub fn as_obj<'n, 's>(&mut self, node: &'n Node<'s>, what: &str) -> Option<Obj<'n, 's>> {
         match &node.kind {
             Kind::Obj(members) => Some(Obj { members, at: self.loc(node.off) }),
-            Kind::Null => None,
+            Kind::Null | Kind::Unknown => None,
             k => {
                 self.type_error(node.off, what, "an object", k.type_name());
                 None
@@ -110,6 +110,7 @@ impl Reader {
                 let at = self.loc(m.key_off);
                 let val = match &m.value.kind {
                     Kind::Null => Val::Null,
+                    Kind::Unknown => Val::Unknown(Unknown::Unresolved),
                     _ => conv(self, &m.value, at),
                 };
                 F { val, at }
@@ -120,6 +121,10 @@ impl Reader {
     fn string_val(&mut self, node: &Node<'_>, at: Loc, key: &str, text: Text) -> Val<String> {
         match &node.kind {
             Kind::Str(s) => self.check_placeholder(s, at, key, text),
+            Kind::Unknown => Val::Unknown(Unknown::Unresolved),
+            // CloudFormation turns numbers and booleans into strings.
+            Kind::Num(n) if self.style == KeyStyle::Pascal => Val::Known(n.to_string()),
+            Kind::Bool(b) if self.style == KeyStyle::Pascal => Val::Known(b.to_string()),
             k => {
                 self.type_error(node.off, key, "a string", k.type_name());
                 Val::Unknown(Unknown::Invalid)
@@ -154,6 +159,8 @@ impl Reader {
     pub fn raw_string(&mut self, o: &Obj<'_, '_>, key: &str) -> F<String> {
         self.field(o, key, |r, n, _| match &n.kind {
             Kind::Str(s) => Val::Known(s.to_string()),
+            Kind::Num(n) if r.style == KeyStyle::Pascal => Val::Known(n.to_string()),
+            Kind::Bool(b) if r.style == KeyStyle::Pascal => Val::Known(b.to_string()),
             k => {
                 r.type_error(n.off, key, "a string", k.type_name());
                 Val::Unknown(Unknown::Invalid)
@@ -186,6 +193,10 @@ impl Reader {
                 r.placeholders.push((at, key.to_string()));
                 Val::Unknown(Unknown::Placeholder)
             }
+            // CloudFormation reads numbers written as strings.
+            Kind::Str(s) if r.style == KeyStyle::Pascal && parse_int(s.trim()).is_some() => {
+                Val::Known(parse_int(s.trim()).expect("checked"))
+            }
             k => {
                 r.type_error(n.off, key, "a number", k.type_name());
                 Val::Unknown(Unknown::Invalid)
@@ -196,6 +207,8 @@ impl Reader {
     pub fn boolean(&mut self, o: &Obj<'_, '_>, key: &str) -> F<bool> {
         self.field(o, key, |r, n, at| match &n.kind {
             Kind::Bool(b) => Val::Known(*b),
+            Kind::Str(s) if r.style == KeyStyle::Pascal && s.eq_ignore_ascii_case("true") => Val::Known(true),
+            Kind::Str(s) if r.style == KeyStyle::Pascal && s.eq_ignore_ascii_case("false") => Val::Known(false),
             Kind::Str(s) if placeholder::is_placeholder(s) => {
                 r.placeholders.push((at, key.to_string()));
                 Val::Unknown(Unknown::Placeholder)
@@ -224,6 +237,9 @@ impl Reader {
         mut f: impl FnMut(&mut Self, &'n Node<'s>) -> Option<T>,
     ) -> F<Vec<T>> {
         self.field(o, key, |r, n, _| match &n.kind {
+            // One element the template does not determine makes the whole
+            // list unknown: rules must not judge a list with a hole in it.
+            Kind::Arr(items) if items.iter().any(|i| i.kind == Kind::Unknown) => Val::Unknown(Unknown::Unresolved),
             Kind::Arr(items) => {
                 // Sized up front: the model of every file is kept until the
                 // report is written.
@@ -267,6 +283,7 @@ impl Reader {
         let what = format!("{key}[]");
         self.array(o, key, |r, item| match &item.kind {
             Kind::Str(s) => Some(s.to_string()),
+            Kind::Num(n) if r.style == KeyStyle::Pascal => Some(n.to_string()),
             k => {
                 r.type_error(item.off, &what, "a string", k.type_name());
                 None

@@ -26,6 +26,9 @@ pub enum Kind<'s> {
     Str(Cow<'s, str>),
     Arr(Vec<Node<'s>>),
     Obj(Vec<Member<'s>>),
+    /// A value the input does not determine (a CloudFormation parameter
+    /// without a default, an unknown condition). Never produced by parsing.
+    Unknown,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +60,7 @@ impl Kind<'_> {
             Kind::Str(_) => "a string",
             Kind::Arr(_) => "an array",
             Kind::Obj(_) => "an object",
+            Kind::Unknown => "an unresolved value",
         }
     }
 }
