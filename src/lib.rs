@@ -3,6 +3,7 @@
 //! sources → model → rules → findings → reporters.
 
 pub mod analysis;
+pub mod cfn;
 pub mod cli;
 pub mod config;
 pub mod engine;

@@ -49,6 +49,27 @@ impl<'s> Node<'s> {
     pub fn type_name(&self) -> &'static str {
         self.kind.type_name()
     }
+
+    /// The value of `key` in an object (the last one, as JSON readers do).
+    pub fn get(&self, key: &str) -> Option<&Node<'s>> {
+        self.member(key).map(|m| &m.value)
+    }
+
+    /// The member `key` of an object.
+    pub fn member(&self, key: &str) -> Option<&Member<'s>> {
+        match &self.kind {
+            Kind::Obj(m) => m.iter().rev().find(|m| m.key == key),
+            _ => None,
+        }
+    }
+
+    /// The text of a string (or number) value.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Str(s) | Kind::Num(s) => Some(s),
+            _ => None,
+        }
+    }
 }
 
 impl Kind<'_> {
