@@ -111,6 +111,21 @@ pub struct LintArgs {
     /// Refuse input files larger than this many MiB
     #[arg(long, default_value_t = 16, value_name = "MIB")]
     pub max_file_size: u64,
+
+    /// A CloudFormation parameter value, overriding its `Default` (repeatable)
+    #[arg(long = "parameter", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub parameters: Vec<(String, String)>,
+
+    /// The region `AWS::Region` stands for in templates
+    #[arg(long, default_value = "us-east-1", value_name = "REGION", env = "AWS_REGION")]
+    pub region: String,
+}
+
+fn parse_key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("`{s}` is not KEY=VALUE")),
+    }
 }
 
 #[derive(Args, Debug)]
@@ -257,10 +272,17 @@ fn lint(args: LintArgs) -> i32 {
         }
     };
     let excluded = |p: &std::path::Path| cfg.exclude.is_excluded(p);
-    let filter = crate::source::discover::WalkFilter { extensions: &["json"], excluded: &excluded };
+    let filter =
+        crate::source::discover::WalkFilter { extensions: &["json", "yaml", "yml", "template"], excluded: &excluded };
     let found = crate::source::discover::discover(&args.paths, &args.stdin_filename, &filter);
+    let env = crate::cfn::resolve::Env {
+        region: args.region.clone(),
+        parameters: args.parameters.iter().cloned().collect(),
+        ..Default::default()
+    };
     let opts = Options {
         config: &cfg,
+        env: &env,
         max_file_bytes: args.max_file_size.saturating_mul(1024 * 1024),
         pointers: matches!(args.format, Format::Json | Format::Sarif),
     };

@@ -1,6 +1,7 @@
 //! One lint run: read the inputs, build the inventory, run the enabled
 //! rules, and settle every finding's severity, fix and position.
 
+use crate::cfn::resolve::Env;
 use crate::config::Config;
 use crate::finding::{Finding, InputError, Reported, Severity};
 use crate::model::Inventory;
@@ -36,6 +37,8 @@ impl Report {
 pub struct Options<'a> {
     pub config: &'a Config,
     pub max_file_bytes: u64,
+    /// Stand-ins for template values only a deployed stack knows.
+    pub env: &'a Env,
     /// Resolve JSON pointers (json and sarif output show them).
     pub pointers: bool,
 }
@@ -48,17 +51,17 @@ pub struct Loaded {
     pub skipped: Vec<InputError>,
 }
 
-pub fn load_targets(targets: &[Target], max_bytes: u64) -> Loaded {
+pub fn load_targets(targets: &[Target], max_bytes: u64, env: &Env) -> Loaded {
     let names: Vec<Name> =
         targets.iter().map(|t| Name { display: t.display.clone(), walked: t.walked, disk: t.path.clone() }).collect();
-    load_with(&names, |i| discover::read(&targets[i], max_bytes))
+    load_with(&names, env, |i| discover::read(&targets[i], max_bytes))
 }
 
 /// Loads in-memory texts as if they were files of those names (tests,
 /// fuzzing, and callers that already hold the input).
 pub fn load_texts(files: &[(String, String)]) -> Loaded {
     let names: Vec<Name> = files.iter().map(|(n, _)| Name { display: n.clone(), walked: false, disk: None }).collect();
-    load_with(&names, |i| Ok(files[i].1.clone()))
+    load_with(&names, &Env::default(), |i| Ok(files[i].1.clone()))
 }
 
 /// An input as `load_with` sees it.
@@ -70,7 +73,20 @@ struct Name {
     disk: Option<std::path::PathBuf>,
 }
 
-fn load_with(names: &[Name], read: impl Fn(usize) -> Result<String, InputError> + Sync) -> Loaded {
+/// Whether a file is read as YAML (when its text is not JSON).
+fn yaml_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".yaml", ".yml", ".template", ".cfn", "<stdin>"].iter().any(|x| lower.ends_with(x))
+}
+
+/// The stand-ins for one template: its stack is named after the file.
+fn env_for(env: &Env, name: &str) -> Env {
+    let stem = std::path::Path::new(name).file_stem().and_then(|s| s.to_str()).unwrap_or("stack");
+    let stack: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect();
+    Env { stack_name: stack, salt: name.to_string(), ..env.clone() }
+}
+
+fn load_with(names: &[Name], env: &Env, read: impl Fn(usize) -> Result<String, InputError> + Sync) -> Loaded {
     // The text is turned into its model and its `SourceFile` (which keeps
     // only what reporting needs) while the next file is read, so that at no
     // point are all texts in memory at once.
@@ -80,8 +96,8 @@ fn load_with(names: &[Name], read: impl Fn(usize) -> Result<String, InputError> 
             let name = &names[i];
             let (text, result) = match read(i) {
                 Ok(text) => {
-                    let r =
-                        load::load_json(FileId(i as u32), &text).map_err(|issue| LoadError::Issue(issue.at, issue.msg));
+                    let r = load::load_file(FileId(i as u32), &text, yaml_name(&name.display), &env_for(env, &name.display))
+                        .map_err(|issue| LoadError::Issue(issue.at, issue.msg));
                     (text, r)
                 }
                 Err(e) => (String::new(), Err(LoadError::Read(e))),
@@ -126,6 +142,8 @@ fn load_with(names: &[Name], read: impl Fn(usize) -> Result<String, InputError> 
                 if !l.placeholders.is_empty() {
                     inv.placeholders.push(l.placeholders);
                 }
+                inv.duplicate_keys.extend(l.duplicate_keys);
+                inv.suppressions.extend(l.suppressions);
             }
             Err(LoadError::Issue(at, msg)) => pending.push((at, msg)),
             Err(LoadError::Read(e)) => errors.push(e),
@@ -156,6 +174,21 @@ pub fn check(inv: &Inventory, config: &Config) -> Vec<Finding> {
             sink.findings
         })
         .collect()
+}
+
+/// Drops findings a template resource's `Metadata` silences.
+pub fn suppress(findings: &mut Vec<Finding>, inv: &Inventory) {
+    if inv.suppressions.is_empty() {
+        return;
+    }
+    findings.retain(|f| {
+        let name = meta::rule(f.rule).map_or("", |r| r.name.as_str());
+        !inv.suppressions.iter().any(|s| {
+            s.file == f.at.file
+                && (s.start..s.end).contains(&f.at.off)
+                && s.rules.iter().any(|r| crate::config::selector_matches(r, f.rule, name))
+        })
+    });
 }
 
 /// Settles severity (configuration, then the finding, then the rule's
@@ -201,9 +234,10 @@ fn first_paragraph(s: &str) -> String {
 
 /// The whole `lint` pipeline over already discovered targets.
 pub fn lint(targets: &[Target], mut errors: Vec<InputError>, opts: &Options<'_>) -> Report {
-    let loaded = load_targets(targets, opts.max_file_bytes);
+    let loaded = load_targets(targets, opts.max_file_bytes, opts.env);
     errors.extend(loaded.errors);
-    let findings = check(&loaded.inv, opts.config);
+    let mut findings = check(&loaded.inv, opts.config);
+    suppress(&mut findings, &loaded.inv);
     let findings = settle(findings, &loaded.sources, opts.config, opts.pointers);
     errors.sort();
     let rules = meta::rules().iter().filter(|r| opts.config.is_enabled(&r.id)).map(|r| r.id.clone()).collect();

@@ -45,7 +45,7 @@ fn every_rule_fixture() {
                     failures.push(format!("{path}: expected {id} to fire"));
                     continue;
                 }
-                let stem = name.trim_end_matches(".json");
+                let stem = name.trim_end_matches(".json").trim_end_matches(".yaml");
                 insta::assert_snapshot!(format!("{id}-{stem}"), common::render(&own));
             } else if name.starts_with("good") {
                 if !own.is_empty() {

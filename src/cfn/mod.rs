@@ -1,6 +1,7 @@
 //! CloudFormation templates: the sections, the resources, and intrinsics
 //! resolved where the template determines them.
 
+pub mod convert;
 pub mod resolve;
 
 use crate::source::json::{Kind, Node};

@@ -25,6 +25,8 @@ pub struct Env {
     pub account: String,
     pub partition: String,
     pub stack_name: String,
+    /// Mixed into stand-in ids so that two templates never share one.
+    pub salt: String,
     /// `--parameter Key=Value` overrides.
     pub parameters: HashMap<String, String>,
 }
@@ -36,6 +38,7 @@ impl Default for Env {
             account: "123456789012".into(),
             partition: "aws".into(),
             stack_name: "stack".into(),
+            salt: String::new(),
             parameters: HashMap::new(),
         }
     }
@@ -218,7 +221,7 @@ impl<'t, 's> Resolver<'t, 's> {
         let r = self.t.resource(id)?;
         let e = self.env;
         let (p, region, acct) = (&e.partition, &e.region, &e.account);
-        let generated = || format!("{}-{}-{}", e.stack_name, id, hex_id(id, 12).to_uppercase());
+        let generated = || format!("{}-{}-{}", e.stack_name, id, self.h(id, 12).to_uppercase());
         let named = |prop: &str| self.prop_str(id, prop).unwrap_or_else(generated);
         let v = match (r.kind.as_str(), attr) {
             ("AWS::IAM::Role", None | Some("RoleName")) => named("RoleName"),
@@ -246,37 +249,37 @@ impl<'t, 's> Resolver<'t, 's> {
                 format!("arn:{p}:ecs:{region}:{acct}:service/{}", named("ServiceName"))
             }
             ("AWS::ECS::Service", Some("Name")) => named("ServiceName"),
-            ("AWS::EC2::VPC", None | Some("VpcId")) => format!("vpc-{}", hex_id(id, 17)),
+            ("AWS::EC2::VPC", None | Some("VpcId")) => format!("vpc-{}", self.h(id, 17)),
             ("AWS::EC2::VPC", Some("CidrBlock")) => self.prop_str(id, "CidrBlock")?,
-            ("AWS::EC2::VPC", Some("DefaultSecurityGroup")) => format!("sg-{}", hex_id(&format!("{id}/default"), 17)),
-            ("AWS::EC2::Subnet", None | Some("SubnetId")) => format!("subnet-{}", hex_id(id, 17)),
-            ("AWS::EC2::SecurityGroup", None | Some("GroupId")) => format!("sg-{}", hex_id(id, 17)),
-            ("AWS::EC2::RouteTable", None | Some("RouteTableId")) => format!("rtb-{}", hex_id(id, 17)),
-            ("AWS::EC2::InternetGateway", None | Some("InternetGatewayId")) => format!("igw-{}", hex_id(id, 17)),
-            ("AWS::EC2::NatGateway", None | Some("NatGatewayId")) => format!("nat-{}", hex_id(id, 17)),
-            ("AWS::EC2::VPCEndpoint", None | Some("Id")) => format!("vpce-{}", hex_id(id, 17)),
-            ("AWS::EC2::NetworkAcl", None | Some("Id")) => format!("acl-{}", hex_id(id, 17)),
-            ("AWS::EC2::EIP", None) => format!("203.0.113.{}", u8::from_str_radix(&hex_id(id, 2), 16).unwrap_or(7)),
-            ("AWS::EC2::EIP", Some("AllocationId")) => format!("eipalloc-{}", hex_id(id, 17)),
-            ("AWS::EC2::TransitGateway", None | Some("Id")) => format!("tgw-{}", hex_id(id, 17)),
-            ("AWS::EC2::PrefixList", None | Some("PrefixListId")) => format!("pl-{}", hex_id(id, 17)),
+            ("AWS::EC2::VPC", Some("DefaultSecurityGroup")) => format!("sg-{}", self.h(&format!("{id}/default"), 17)),
+            ("AWS::EC2::Subnet", None | Some("SubnetId")) => format!("subnet-{}", self.h(id, 17)),
+            ("AWS::EC2::SecurityGroup", None | Some("GroupId")) => format!("sg-{}", self.h(id, 17)),
+            ("AWS::EC2::RouteTable", None | Some("RouteTableId")) => format!("rtb-{}", self.h(id, 17)),
+            ("AWS::EC2::InternetGateway", None | Some("InternetGatewayId")) => format!("igw-{}", self.h(id, 17)),
+            ("AWS::EC2::NatGateway", None | Some("NatGatewayId")) => format!("nat-{}", self.h(id, 17)),
+            ("AWS::EC2::VPCEndpoint", None | Some("Id")) => format!("vpce-{}", self.h(id, 17)),
+            ("AWS::EC2::NetworkAcl", None | Some("Id")) => format!("acl-{}", self.h(id, 17)),
+            ("AWS::EC2::EIP", None) => format!("203.0.113.{}", u8::from_str_radix(&self.h(id, 2), 16).unwrap_or(7)),
+            ("AWS::EC2::EIP", Some("AllocationId")) => format!("eipalloc-{}", self.h(id, 17)),
+            ("AWS::EC2::TransitGateway", None | Some("Id")) => format!("tgw-{}", self.h(id, 17)),
+            ("AWS::EC2::PrefixList", None | Some("PrefixListId")) => format!("pl-{}", self.h(id, 17)),
             ("AWS::ElasticLoadBalancingV2::TargetGroup", None | Some("TargetGroupArn")) => {
-                format!("arn:{p}:elasticloadbalancing:{region}:{acct}:targetgroup/{}/{}", named("Name"), hex_id(id, 16))
+                format!("arn:{p}:elasticloadbalancing:{region}:{acct}:targetgroup/{}/{}", named("Name"), self.h(id, 16))
             }
             ("AWS::ElasticLoadBalancingV2::LoadBalancer", None | Some("LoadBalancerArn")) => format!(
                 "arn:{p}:elasticloadbalancing:{region}:{acct}:loadbalancer/app/{}/{}",
                 named("Name"),
-                hex_id(id, 16)
+                self.h(id, 16)
             ),
             ("AWS::ElasticLoadBalancingV2::Listener", None | Some("ListenerArn")) => {
-                format!("arn:{p}:elasticloadbalancing:{region}:{acct}:listener/app/{id}/{}", hex_id(id, 16))
+                format!("arn:{p}:elasticloadbalancing:{region}:{acct}:listener/app/{id}/{}", self.h(id, 16))
             }
             ("AWS::SecretsManager::Secret", None | Some("Id")) => {
-                format!("arn:{p}:secretsmanager:{region}:{acct}:secret:{}-{}", named("Name"), &hex_id(id, 6))
+                format!("arn:{p}:secretsmanager:{region}:{acct}:secret:{}-{}", named("Name"), &self.h(id, 6))
             }
             ("AWS::SSM::Parameter", None | Some("Name")) => named("Name"),
             ("AWS::KMS::Key", None | Some("KeyId")) => {
-                let h = hex_id(id, 32);
+                let h = self.h(id, 32);
                 format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
             }
             ("AWS::KMS::Key", Some("Arn")) => {
@@ -296,15 +299,20 @@ impl<'t, 's> Resolver<'t, 's> {
             ("AWS::Events::Rule", None) => named("Name"),
             ("AWS::Events::Rule", Some("Arn")) => format!("arn:{p}:events:{region}:{acct}:rule/{}", named("Name")),
             ("AWS::Scheduler::Schedule", None) => named("Name"),
-            ("AWS::EFS::FileSystem", None | Some("FileSystemId")) => format!("fs-{}", hex_id(id, 17)),
-            ("AWS::EFS::AccessPoint", None | Some("AccessPointId")) => format!("fsap-{}", hex_id(id, 17)),
+            ("AWS::EFS::FileSystem", None | Some("FileSystemId")) => format!("fs-{}", self.h(id, 17)),
+            ("AWS::EFS::AccessPoint", None | Some("AccessPointId")) => format!("fsap-{}", self.h(id, 17)),
             ("AWS::ServiceDiscovery::Service", Some("Arn")) => {
-                format!("arn:{p}:servicediscovery:{region}:{acct}:service/srv-{}", hex_id(id, 16))
+                format!("arn:{p}:servicediscovery:{region}:{acct}:service/srv-{}", self.h(id, 16))
             }
             _ => return None,
         };
         self.physical.borrow_mut().insert(v.clone(), id.to_string());
         Some(v)
+    }
+
+    /// A stand-in id for a logical id, unique to this template.
+    fn h(&self, id: &str, len: usize) -> String {
+        hex_id(&format!("{}/{}", self.env.salt, id), len)
     }
 
     /// A task definition's family: its `Family`, or the name CloudFormation

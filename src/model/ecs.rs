@@ -20,6 +20,8 @@ pub enum TdShape {
 pub struct TaskDef {
     pub at: Loc,
     pub shape: TdShape,
+    /// The template's logical id, for task definitions from a template.
+    pub logical_id: Option<String>,
     pub family: F<String>,
     pub revision: F<i64>,
     pub arn: F<String>,
@@ -166,6 +168,8 @@ pub enum ServiceShape {
 pub struct Service {
     pub at: Loc,
     pub shape: ServiceShape,
+    /// The template's logical id, for services from a template.
+    pub logical_id: Option<String>,
     pub name: F<String>,
     pub launch: Launch,
     pub scheduling_strategy: F<String>,
@@ -235,6 +239,7 @@ pub fn container_list(r: &mut Reader, at: Loc, items: Vec<Obj<'_, '_>>) -> TaskD
     TaskDef {
         at,
         shape: TdShape::ContainerList,
+        logical_id: None,
         family: F::unknown(Unknown::NotGiven, at),
         revision: F::unknown(Unknown::NotGiven, at),
         arn: F::unknown(Unknown::NotGiven, at),
@@ -259,6 +264,7 @@ fn task_def_fields(r: &mut Reader, o: Obj<'_, '_>, shape: TdShape, containers: F
     TaskDef {
         at: o.at,
         shape,
+        logical_id: None,
         family: r.string(&o, "family"),
         revision: r.int(&o, "revision"),
         arn: r.shaped(&o, "taskDefinitionArn"),
@@ -395,6 +401,7 @@ pub fn read_service(r: &mut Reader, o: Obj<'_, '_>, shape: ServiceShape) -> Serv
     Service {
         at: o.at,
         shape,
+        logical_id: None,
         name: r.string(&o, name_key),
         launch: read_launch(r, &o),
         scheduling_strategy: r.string(&o, "schedulingStrategy"),

@@ -20,21 +20,64 @@ pub struct Loaded {
     /// A file named by the user is then an input error; one found by
     /// walking a directory is skipped.
     pub unrecognised: Option<InputIssue>,
+    /// Keys written twice in one mapping: (key, first, second).
+    pub duplicate_keys: Vec<(String, Loc, Loc)>,
+    /// Template resources whose `Metadata` silences rules: the byte range
+    /// of the resource and the rule ids.
+    pub suppressions: Vec<Suppression>,
+}
+
+/// Rules silenced for a byte range of a file (a template resource).
+#[derive(Debug, Clone)]
+pub struct Suppression {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+    pub rules: Vec<String>,
+}
+
+/// Parses and reads one input file: JSON, or YAML (CloudFormation).
+pub fn load_file(file: FileId, text: &str, yaml: bool, env: &crate::cfn::resolve::Env) -> Result<Loaded, InputIssue> {
+    let looks_json = text.trim_start_matches('\u{feff}').trim_start().starts_with(['{', '[']);
+    if yaml && !looks_json {
+        let (root, notes) =
+            crate::source::yaml::parse(text).map_err(|e| InputIssue { at: Loc { file, off: e.off }, msg: e.msg })?;
+        let mut out = Loaded::default();
+        if crate::cfn::is_template(&root) {
+            crate::cfn::convert::load_template(file, root, &notes, env, &mut out);
+        } else {
+            out.unrecognised = Some(InputIssue {
+                at: Loc { file, off: root.off },
+                msg: "the YAML file is not a CloudFormation template (no `AWSTemplateFormatVersion` or `Resources` of `AWS::` types)".into(),
+            });
+        }
+        return Ok(out);
+    }
+    let root = json::parse(text).map_err(|e| InputIssue { at: Loc { file, off: e.off }, msg: e.msg })?;
+    if crate::cfn::is_template(&root) {
+        let mut out = Loaded::default();
+        crate::cfn::convert::load_template(file, root, &Default::default(), env, &mut out);
+        return Ok(out);
+    }
+    Ok(load_root_json(file, &root))
 }
 
 /// Parses and reads one JSON file. `Err` when the file is not JSON at all.
 pub fn load_json(file: FileId, text: &str) -> Result<Loaded, InputIssue> {
-    let root = json::parse(text).map_err(|e| InputIssue { at: Loc { file, off: e.off }, msg: e.msg })?;
+    load_file(file, text, false, &Default::default())
+}
+
+fn load_root_json(file: FileId, root: &Node<'_>) -> Loaded {
     let mut r = Reader::new(file, KeyStyle::Camel);
     let mut out = Loaded::default();
-    load_root(&mut r, &root, &mut out);
+    load_root(&mut r, root, &mut out);
     out.issues.append(&mut r.issues);
     out.placeholders = r.placeholders;
     // Most files hold one item; a vector grown by push keeps room for four.
     out.task_defs.shrink_to_fit();
     out.services.shrink_to_fit();
     out.run_tasks.shrink_to_fit();
-    Ok(out)
+    out
 }
 
 const SHAPES: &str = "a task definition (`containerDefinitions`), a service (`serviceName`, `service`, \
@@ -184,7 +227,7 @@ fn load_object(r: &mut Reader, o: Obj<'_, '_>, out: &mut Loaded, whole_file: boo
         Shape::CloudFormation => issue(
             out,
             o.at,
-            format!("{what} is a CloudFormation template, which this version of `lint` does not read yet"),
+            format!("{what} looks like part of a CloudFormation template but is not one (its `Resources` are not all `AWS::` types)"),
         ),
         Shape::Unknown => {
             let keys: Vec<&str> = o.members.iter().take(4).map(|m| m.key.as_ref()).collect();

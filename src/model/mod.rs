@@ -26,6 +26,10 @@ pub struct Inventory {
     pub run_task_td: Vec<TdLink>,
     /// For each task definition, why it counts as a Fargate task definition.
     pub td_fargate: Vec<Option<FargateWhy>>,
+    /// Keys written twice in one template mapping: (key, first, second).
+    pub duplicate_keys: Vec<(String, Loc, Loc)>,
+    /// Rules silenced by template resources' `Metadata`.
+    pub suppressions: Vec<load::Suppression>,
 }
 
 /// How a service or run-task input's `taskDefinition` resolved.

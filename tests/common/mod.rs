@@ -11,10 +11,11 @@ use std::path::Path;
 pub fn lint(paths: &[&str]) -> Report {
     let cfg = Config::default();
     let excluded = |_: &Path| false;
-    let filter = WalkFilter { extensions: &["json"], excluded: &excluded };
+    let filter = WalkFilter { extensions: &["json", "yaml", "yml", "template"], excluded: &excluded };
     let args: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
     let found = discover::discover(&args, "<stdin>", &filter);
-    engine::lint(&found.targets, found.errors, &Options { config: &cfg, max_file_bytes: 16 << 20, pointers: true })
+    let env = ecs_triage::cfn::resolve::Env::default();
+    engine::lint(&found.targets, found.errors, &Options { config: &cfg, max_file_bytes: 16 << 20, pointers: true, env: &env })
 }
 
 /// The text a rule snapshot holds for each finding.

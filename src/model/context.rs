@@ -1,0 +1,322 @@
+//! The account context around tasks: network, IAM, log groups, load
+//! balancing and schedules, shaped like the AWS APIs that describe them.
+//! A CloudFormation template fills it with what the template declares;
+//! live mode fills it from the account. Each part records its coverage, so
+//! that a rule never reads "not found" where it should read "not loaded".
+
+use super::field::F;
+use crate::analysis::iam::Policy;
+use crate::source::Loc;
+
+/// How much of a part of the context was loaded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Coverage {
+    /// Nothing was loaded (plain `lint` of JSON files).
+    #[default]
+    NotLoaded,
+    /// What one CloudFormation template declares: anything it refers to
+    /// from outside (an imported subnet, a literal role ARN) is unknown.
+    Template,
+    /// Everything the account holds (live mode).
+    Account,
+    /// Loading failed, e.g. `AccessDenied on iam:GetRolePolicy`.
+    Failed(String),
+}
+
+impl Coverage {
+    pub fn is_loaded(&self) -> bool {
+        matches!(self, Coverage::Template | Coverage::Account)
+    }
+
+    /// An id not found means "does not exist" only with the whole account.
+    pub fn is_complete(&self) -> bool {
+        matches!(self, Coverage::Account)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub network: Network,
+    pub iam: Iam,
+    pub logs: Logs,
+    pub elb: Elb,
+    pub schedules: Schedules,
+}
+
+// ---------------------------------------------------------------- network
+
+#[derive(Debug, Clone, Default)]
+pub struct Network {
+    pub coverage: Coverage,
+    pub vpcs: Vec<Vpc>,
+    pub subnets: Vec<Subnet>,
+    pub route_tables: Vec<RouteTable>,
+    pub internet_gateways: Vec<InternetGateway>,
+    pub nat_gateways: Vec<NatGateway>,
+    pub endpoints: Vec<VpcEndpoint>,
+    pub security_groups: Vec<SecurityGroup>,
+    pub network_acls: Vec<NetworkAcl>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Vpc {
+    pub id: String,
+    pub at: Loc,
+    pub cidr: F<String>,
+    /// `EnableDnsSupport` (default true).
+    pub dns_support: F<bool>,
+    /// `EnableDnsHostnames` (default false, true for a default VPC).
+    pub dns_hostnames: F<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Subnet {
+    pub id: String,
+    pub at: Loc,
+    pub vpc: F<String>,
+    pub availability_zone: F<String>,
+    pub cidr: F<String>,
+    pub map_public_ip_on_launch: F<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RouteTable {
+    pub id: String,
+    pub at: Loc,
+    pub vpc: F<String>,
+    /// The VPC's main route table: it serves subnets with no association.
+    pub main: bool,
+    pub routes: Vec<Route>,
+    /// Subnets explicitly associated with this table.
+    pub subnets: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub at: Loc,
+    /// `0.0.0.0/0`, a CIDR, or a prefix list id (`pl-…`).
+    pub destination: F<String>,
+    pub target: RouteTarget,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteTarget {
+    InternetGateway(String),
+    NatGateway(String),
+    /// A gateway VPC endpoint (S3, DynamoDB) adds routes to its prefix list.
+    VpcEndpoint(String),
+    /// Transit gateway, peering, a network interface, an instance, a
+    /// firewall: where the traffic goes next is outside what is known.
+    Other(String),
+    Unknown,
+}
+
+#[derive(Debug, Clone)]
+pub struct InternetGateway {
+    pub id: String,
+    pub at: Loc,
+    /// The VPC it is attached to.
+    pub vpc: F<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NatGateway {
+    pub id: String,
+    pub at: Loc,
+    pub subnet: F<String>,
+    /// `public` (the default) or `private`.
+    pub connectivity: F<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointKind {
+    Interface,
+    Gateway,
+}
+
+#[derive(Debug, Clone)]
+pub struct VpcEndpoint {
+    pub id: String,
+    pub at: Loc,
+    pub vpc: F<String>,
+    /// `com.amazonaws.<region>.ecr.dkr`, ...
+    pub service: F<String>,
+    pub kind: F<EndpointKind>,
+    pub subnets: F<Vec<F<String>>>,
+    pub security_groups: F<Vec<F<String>>>,
+    pub private_dns: F<bool>,
+    pub route_tables: F<Vec<F<String>>>,
+    /// The endpoint policy, when it has one.
+    pub policy: Option<Policy>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SecurityGroup {
+    pub id: String,
+    pub at: Loc,
+    pub vpc: F<String>,
+    pub ingress: F<Vec<SgRule>>,
+    /// `None` rules given: AWS adds "all traffic to 0.0.0.0/0".
+    pub egress: F<Vec<SgRule>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SgRule {
+    pub at: Loc,
+    /// `tcp`, `udp`, `icmp`, `-1` (all); numbers are kept as written.
+    pub protocol: F<String>,
+    pub from_port: F<i64>,
+    pub to_port: F<i64>,
+    pub peer: SgPeer,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SgPeer {
+    Cidr(String),
+    SecurityGroup(String),
+    PrefixList(String),
+    Unknown,
+}
+
+#[derive(Debug, Clone)]
+pub struct NetworkAcl {
+    pub id: String,
+    pub at: Loc,
+    pub vpc: F<String>,
+    /// The VPC's default ACL (allows everything) serves unassociated subnets.
+    pub default: bool,
+    pub entries: Vec<NaclEntry>,
+    pub subnets: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NaclEntry {
+    pub at: Loc,
+    pub rule_number: F<i64>,
+    pub egress: bool,
+    /// `-1` all, `6` tcp, `17` udp, ...
+    pub protocol: F<String>,
+    pub allow: F<bool>,
+    pub cidr: F<String>,
+    pub from_port: F<i64>,
+    pub to_port: F<i64>,
+}
+
+// -------------------------------------------------------------------- IAM
+
+#[derive(Debug, Clone, Default)]
+pub struct Iam {
+    pub coverage: Coverage,
+    pub roles: Vec<Role>,
+    /// Customer managed policies: ARN and document.
+    pub managed_policies: Vec<(String, Policy)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub name: String,
+    pub arn: String,
+    pub at: Loc,
+    pub trust: F<Policy>,
+    /// Inline policies (and `AWS::IAM::Policy` resources attached to it).
+    pub inline: Vec<(String, Policy)>,
+    /// ARNs of attached managed policies (AWS or customer).
+    pub managed: F<Vec<F<String>>>,
+}
+
+// ------------------------------------------------------------------- logs
+
+#[derive(Debug, Clone, Default)]
+pub struct Logs {
+    pub coverage: Coverage,
+    pub groups: Vec<LogGroup>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LogGroup {
+    pub name: F<String>,
+    pub at: Loc,
+    /// The template resource that creates it.
+    pub logical_id: Option<String>,
+}
+
+// -------------------------------------------------------- load balancing
+
+#[derive(Debug, Clone, Default)]
+pub struct Elb {
+    pub coverage: Coverage,
+    pub target_groups: Vec<TargetGroup>,
+    pub listeners: Vec<Listener>,
+    pub load_balancers: Vec<LoadBalancer>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TargetGroup {
+    pub arn: String,
+    pub at: Loc,
+    /// `instance` (default), `ip`, `lambda`, `alb`.
+    pub target_type: F<String>,
+    pub port: F<i64>,
+    pub protocol: F<String>,
+    pub load_balancers: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Listener {
+    pub arn: String,
+    pub at: Loc,
+    pub load_balancer: F<String>,
+    /// Target groups of the default actions and of the listener's rules.
+    pub target_groups: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LoadBalancer {
+    pub arn: String,
+    pub at: Loc,
+    pub security_groups: F<Vec<F<String>>>,
+}
+
+// -------------------------------------------------------------- schedules
+
+#[derive(Debug, Clone, Default)]
+pub struct Schedules {
+    pub coverage: Coverage,
+    pub rules: Vec<EventRule>,
+}
+
+/// An EventBridge rule or an EventBridge Scheduler schedule that runs ECS
+/// tasks.
+#[derive(Debug, Clone)]
+pub struct EventRule {
+    pub at: Loc,
+    /// `rule` (AWS::Events::Rule, put-rule) or `schedule` (Scheduler).
+    pub kind: RuleKind,
+    /// The template's logical id, when it comes from one.
+    pub logical_id: Option<String>,
+    /// An explicit `Name`.
+    pub name: F<String>,
+    pub event_bus: F<String>,
+    pub schedule_expression: F<String>,
+    pub timezone: F<String>,
+    pub state: F<String>,
+    pub has_event_pattern: bool,
+    pub targets: F<Vec<EventTarget>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    EventsRule,
+    Schedule,
+}
+
+#[derive(Debug, Clone)]
+pub struct EventTarget {
+    pub at: Loc,
+    pub id: F<String>,
+    pub arn: F<String>,
+    pub role_arn: F<String>,
+    /// ECS parameters, read into the same shape services use.
+    pub ecs: F<crate::model::Launch>,
+    pub task_count: F<i64>,
+}
