@@ -20,11 +20,21 @@ pub struct Loaded {
     /// A file named by the user is then an input error; one found by
     /// walking a directory is skipped.
     pub unrecognised: Option<InputIssue>,
-    /// Keys written twice in one mapping: (key, first, second).
-    pub duplicate_keys: Vec<(String, Loc, Loc)>,
+    /// Keys written twice in one mapping.
+    pub duplicate_keys: Vec<DuplicateKey>,
     /// Template resources whose `Metadata` silences rules: the byte range
     /// of the resource and the rule ids.
     pub suppressions: Vec<Suppression>,
+}
+
+/// A key written twice in one mapping, with the lines of both.
+#[derive(Debug, Clone)]
+pub struct DuplicateKey {
+    pub key: String,
+    pub first: Loc,
+    pub second: Loc,
+    pub first_line: u32,
+    pub second_line: u32,
 }
 
 /// Rules silenced for a byte range of a file (a template resource).
@@ -43,6 +53,15 @@ pub fn load_file(file: FileId, text: &str, yaml: bool, env: &crate::cfn::resolve
         let (root, notes) =
             crate::source::yaml::parse(text).map_err(|e| InputIssue { at: Loc { file, off: e.off }, msg: e.msg })?;
         let mut out = Loaded::default();
+        let starts = crate::source::line_starts(text.as_bytes());
+        let line = |off: u32| starts.partition_point(|&s| s <= off) as u32;
+        out.duplicate_keys.extend(notes.duplicate_keys.iter().map(|(k, a, b)| DuplicateKey {
+            key: k.clone(),
+            first: Loc { file, off: *a },
+            second: Loc { file, off: *b },
+            first_line: line(*a),
+            second_line: line(*b),
+        }));
         if crate::cfn::is_template(&root) {
             crate::cfn::convert::load_template(file, root, &notes, env, &mut out);
         } else {

@@ -26,8 +26,8 @@ pub struct Inventory {
     pub run_task_td: Vec<TdLink>,
     /// For each task definition, why it counts as a Fargate task definition.
     pub td_fargate: Vec<Option<FargateWhy>>,
-    /// Keys written twice in one template mapping: (key, first, second).
-    pub duplicate_keys: Vec<(String, Loc, Loc)>,
+    /// Keys written twice in one template mapping.
+    pub duplicate_keys: Vec<load::DuplicateKey>,
     /// Rules silenced by template resources' `Metadata`.
     pub suppressions: Vec<load::Suppression>,
 }
@@ -96,8 +96,12 @@ impl TaskDef {
         self.os_family.str().is_some_and(|f| f.starts_with("WINDOWS"))
     }
 
-    /// The name findings use: `family` or `family:revision`.
+    /// The name findings use: `family` or `family:revision`, or the
+    /// logical id of a template resource.
     pub fn display_name(&self) -> String {
+        if let Some(id) = &self.logical_id {
+            return id.clone();
+        }
         match (self.family.str().filter(|f| !f.is_empty()), self.revision.get()) {
             (Some(f), Some(r)) => format!("{f}:{r}"),
             (Some(f), None) => f.to_string(),
