@@ -1,5 +1,6 @@
 //! Reasoning several rules share.
 
+pub mod iam;
 pub mod image;
 pub mod placeholder;
 pub mod units;
