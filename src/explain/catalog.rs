@@ -1,6 +1,11 @@
 //! The stopped-reason catalog: one TOML record per message family (in
-//! `rules/catalog/`, plus any `--rules-dir`), compiled into one `RegexSet`
-//! so that a reason is matched against every pattern in one pass.
+//! `rules/catalog/`, plus any `--rules-dir`).
+//!
+//! Every pattern has literals one of which any match must contain; one
+//! Aho-Corasick pass over a reason finds the patterns worth running, and
+//! each pattern is compiled the first time it is needed. So one reason
+//! costs a few regex compilations, not a hundred, and a batch compiles each
+//! pattern at most once.
 //!
 //! Matching is ordered and explicit: among the records whose patterns match,
 //! the one with the highest `priority` wins; then a record that also matched
@@ -8,7 +13,9 @@
 //! specific pattern); then the lowest id. The registry test runs every
 //! record's examples against every other record to catch shadowing.
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use aho_corasick::AhoCorasick;
+use regex::{Regex, RegexBuilder};
+use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -183,9 +190,69 @@ impl std::fmt::Display for CatalogError {
 pub struct Catalog {
     pub records: Vec<Record>,
     pub prefixes: Vec<Prefix>,
-    set: RegexSet,
-    /// For each pattern in `set`: its record and compiled regex.
-    patterns: Vec<(usize, Regex)>,
+    patterns: Vec<Pattern>,
+    /// Lower-cased required literals of the patterns.
+    literals: AhoCorasick,
+    /// For each literal: the pattern it belongs to.
+    literal_pattern: Vec<usize>,
+    /// Patterns with no required literal: always tried.
+    always: Vec<usize>,
+}
+
+struct Pattern {
+    record: usize,
+    source: String,
+    compiled: OnceLock<Option<Regex>>,
+}
+
+impl Pattern {
+    fn regex(&self) -> Option<&Regex> {
+        self.compiled.get_or_init(|| compile(&self.source).ok()).as_ref()
+    }
+}
+
+/// Compiles a catalog pattern: case-insensitive, ASCII-only classes where
+/// the pattern allows it (much smaller automata, and reasons are ASCII).
+fn compile(p: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(p)
+        .case_insensitive(true)
+        .unicode(false)
+        .build()
+        .or_else(|_| RegexBuilder::new(p).case_insensitive(true).build())
+}
+
+/// Literals one of which every match of `p` contains (lower-cased), or
+/// `None` when no such set is known.
+fn required_literals(p: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::{Hir, HirKind};
+    fn req(h: &Hir) -> Option<Vec<String>> {
+        match h.kind() {
+            HirKind::Literal(l) => {
+                let s = String::from_utf8_lossy(&l.0).to_ascii_lowercase();
+                (s.len() >= 3).then(|| vec![s])
+            }
+            HirKind::Capture(c) => req(&c.sub),
+            HirKind::Repetition(r) if r.min >= 1 => req(&r.sub),
+            HirKind::Concat(parts) => {
+                // The best single part: the one whose shortest literal is
+                // longest.
+                parts
+                    .iter()
+                    .filter_map(req)
+                    .max_by_key(|set| set.iter().map(String::len).min().unwrap_or(0))
+            }
+            HirKind::Alternation(branches) => {
+                let mut all = Vec::new();
+                for b in branches {
+                    all.extend(req(b)?);
+                }
+                Some(all)
+            }
+            _ => None,
+        }
+    }
+    let hir = regex_syntax::ParserBuilder::new().build().parse(p).ok()?;
+    req(&hir)
 }
 
 /// A record that matched, and how well.
@@ -214,7 +281,7 @@ pub fn normalize(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn parse_record(file: &str, text: &str) -> Result<Record, CatalogError> {
+fn parse_record(file: &str, text: &str, check_patterns: bool) -> Result<Record, CatalogError> {
     let r: Record = toml::from_str(text).map_err(|e| {
         let (line, column) = match e.span() {
             Some(s) => {
@@ -243,9 +310,11 @@ fn parse_record(file: &str, text: &str) -> Result<Record, CatalogError> {
             r.id, r.category, r.causes[0].category
         )));
     }
-    for p in &r.patterns {
-        if let Err(e) = RegexBuilder::new(p).case_insensitive(true).build() {
-            return Err(err(format!("{}: pattern `{p}` does not compile: {e}", r.id)));
+    if check_patterns {
+        for p in &r.patterns {
+            if let Err(e) = compile(p) {
+                return Err(err(format!("{}: pattern `{p}` does not compile: {e}", r.id)));
+            }
         }
     }
     Ok(r)
@@ -309,7 +378,9 @@ impl Catalog {
                 prefixes.extend(p.prefix);
                 continue;
             }
-            let r = parse_record(file, text)?;
+            // Shipped records are checked by the test suite; a user's are
+            // checked here, so that a bad one is an error before use.
+            let r = parse_record(file, text, !file.starts_with("rules/catalog/"))?;
             match records.iter_mut().find(|x| x.id == r.id) {
                 Some(existing) if file.starts_with("rules/catalog/") => {
                     return Err(CatalogError {
@@ -325,40 +396,66 @@ impl Catalog {
         }
         records.sort_by(|a, b| a.id.cmp(&b.id));
         let mut patterns = Vec::new();
-        let mut sources = Vec::new();
+        let mut literals = Vec::new();
+        let mut literal_pattern = Vec::new();
+        let mut always = Vec::new();
         for (i, r) in records.iter().enumerate() {
             for p in &r.patterns {
-                let re = RegexBuilder::new(p).case_insensitive(true).build().expect("checked when parsed");
-                patterns.push((i, re));
-                sources.push(p.as_str());
+                let idx = patterns.len();
+                match required_literals(p) {
+                    Some(lits) => {
+                        for l in lits {
+                            literals.push(l);
+                            literal_pattern.push(idx);
+                        }
+                    }
+                    None => always.push(idx),
+                }
+                patterns.push(Pattern { record: i, source: p.clone(), compiled: OnceLock::new() });
             }
         }
-        let set = RegexSetBuilder::new(&sources).case_insensitive(true).size_limit(64 << 20).build().map_err(|e| {
-            CatalogError {
-                file: "rules/catalog".into(),
-                line: None,
-                column: None,
-                message: format!("the patterns do not compile together: {e}"),
-            }
+        let literals = AhoCorasick::builder().ascii_case_insensitive(true).build(&literals).map_err(|e| CatalogError {
+            file: "rules/catalog".into(),
+            line: None,
+            column: None,
+            message: format!("the pattern literals do not compile together: {e}"),
         })?;
-        Ok(Catalog { records, prefixes, set, patterns })
+        Ok(Catalog { records, prefixes, patterns, literals, literal_pattern, always })
+    }
+
+    /// Compiles every pattern now (tests, and callers about to match many
+    /// reasons on several threads).
+    pub fn compile_all(&self) -> Result<(), String> {
+        for p in &self.patterns {
+            if p.regex().is_none() {
+                return Err(format!("{}: pattern `{}` does not compile", self.records[p.record].id, p.source));
+            }
+        }
+        Ok(())
     }
 
     /// Every record that matches `text` (with `exit_code`, when known).
     pub fn matches(&self, text: &str, exit_code: Option<i64>) -> Vec<Match> {
         let text = normalize(text);
+        let mut candidates: Vec<usize> = self.always.clone();
+        for m in self.literals.find_overlapping_iter(text.as_ref()) {
+            candidates.push(self.literal_pattern[m.pattern().as_usize()]);
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
         let mut out: Vec<Match> = Vec::new();
-        for i in self.set.matches(&text).iter() {
-            let (rec, re) = &self.patterns[i];
-            let r = &self.records[*rec];
+        for i in candidates {
+            let p = &self.patterns[i];
+            let r = &self.records[p.record];
             let by_exit_code = !r.exit_codes.is_empty();
             if by_exit_code && !exit_code.is_some_and(|c| r.exit_codes.contains(&c)) {
                 continue;
             }
-            let len = re.find(&text).map_or(0, |m| m.len());
-            match out.iter_mut().find(|m| m.record == *rec) {
+            let Some(found) = p.regex().and_then(|re| re.find(&text)) else { continue };
+            let len = found.len();
+            match out.iter_mut().find(|m| m.record == p.record) {
                 Some(m) => m.len = m.len.max(len),
-                None => out.push(Match { record: *rec, len, by_exit_code }),
+                None => out.push(Match { record: p.record, len, by_exit_code }),
             }
         }
         out.sort_by(|a, b| b.key(self).cmp(&a.key(self)));

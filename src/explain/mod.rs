@@ -137,8 +137,8 @@ pub fn explain_event(cat: &Catalog, ev: &Event) -> Option<Explanation> {
     let shown = redact::redact(ev.message.trim()).into_owned();
     let mut e = match cat.best(&ev.message, None) {
         Some(m) => from_match(cat, &m, shown, "service-event"),
-        // Most events are progress reports ("has reached a steady state");
-        // only failure-looking ones count as unrecognised.
+        // Progress reports no record knows are not failures; only
+        // failure-looking ones count as unrecognised.
         None if looks_like_failure(&ev.message) => unknown(cat, &ev.message, shown, "service-event"),
         None => return None,
     };

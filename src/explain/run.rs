@@ -210,7 +210,9 @@ pub fn run(cat: &Catalog, sources: &[Source], task_def_files: &[String], max_byt
                     .events
                     .iter()
                     .filter_map(|ev| {
-                        let mut e = explain_event(cat, ev)?;
+                        // A file of events is mostly progress reports:
+                        // show the failures.
+                        let mut e = explain_event(cat, ev).filter(|e| !e.benign)?;
                         e.location = Some(files.position(ev.at));
                         Some(e)
                     })
