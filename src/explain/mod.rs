@@ -344,6 +344,13 @@ pub fn add_lint_evidence(e: &mut Explanation, findings: &[&Reported]) {
     }
 }
 
+/// S3 answers at public addresses even through a gateway endpoint, so a
+/// public address in an S3 download says nothing about the route.
+fn mentions_s3(text: &str) -> bool {
+    let l = text.to_ascii_lowercase();
+    l.contains(".s3.") || l.contains("s3.amazonaws") || l.contains("starport-layer-bucket") || l.contains("s3:")
+}
+
 /// Evidence read from the message itself.
 fn apply_hints(text: &str, e: &mut Explanation) {
     // `dial tcp 10.0.3.7:443: i/o timeout`: a private address means the
@@ -367,7 +374,7 @@ fn apply_hints(text: &str, e: &mut Explanation) {
         ));
         e.causes.sort_by_key(|x| x.category != Category::NetworkFirewall);
         e.category = Category::NetworkFirewall;
-    } else if !private && has(Category::NetworkPath) {
+    } else if !private && has(Category::NetworkPath) && !mentions_s3(text) {
         e.evidence.push(format!(
             "the endpoint answered at public address {ip}: no VPC endpoint is in use, so the task needs a public IP in a subnet routed to an internet gateway, or a NAT gateway"
         ));
