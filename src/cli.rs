@@ -177,9 +177,13 @@ pub enum ExplainFormat {
 
 #[derive(Args, Debug)]
 pub struct RulesArgs {
-    /// Print the full explanation of one rule (id or name)
+    /// Print the full explanation of one rule (id or name) or catalog record (SR…)
     #[arg(long, value_name = "RULE")]
     pub explain: Option<String>,
+
+    /// List the stopped-reason catalog that `explain` uses instead of the lint rules
+    #[arg(long)]
+    pub catalog: bool,
 
     /// Output format
     #[arg(short, long, value_enum, default_value_t = RulesFormat::Text)]
@@ -364,7 +368,63 @@ fn explain(args: ExplainArgs) -> i32 {
     }
 }
 
+fn catalog_record_text(r: &crate::explain::catalog::Record) -> String {
+    let mut s = format!("{} {} ({}, stage {})\n\n", r.id, r.title, r.category, r.stage);
+    s.push_str("## Matches\n\n");
+    for p in &r.patterns {
+        s.push_str(&format!("- `{p}`\n"));
+    }
+    if !r.exit_codes.is_empty() {
+        s.push_str(&format!("- with a container exit code of {:?}\n", r.exit_codes));
+    }
+    s.push_str("\n## Causes, most likely first\n\n");
+    for (i, c) in r.causes.iter().enumerate() {
+        s.push_str(&format!("{}. [{}] {}\n", i + 1, c.category, c.summary));
+        for ch in &c.checks {
+            s.push_str(&format!("   - check: {ch}\n"));
+        }
+        s.push_str(&format!("   - fix: {}\n", c.fix));
+    }
+    s.push_str(&format!("\nDocumentation: {}\n", r.doc));
+    s
+}
+
 fn rules(args: RulesArgs) -> i32 {
+    if args.catalog || args.explain.as_deref().is_some_and(|q| q.to_ascii_uppercase().starts_with("SR")) {
+        let cat = match crate::explain::catalog::Catalog::builtin() {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        };
+        if let Some(q) = &args.explain {
+            let Some(r) = cat.records.iter().find(|r| r.id.eq_ignore_ascii_case(q)) else {
+                eprintln!("error: no catalog record `{q}` (run `ecs-triage rules --catalog` for the list)");
+                return 2;
+            };
+            return if write_out(None, &catalog_record_text(r)).is_ok() { 0 } else { 2 };
+        }
+        let text: String = match args.format {
+            RulesFormat::Json => {
+                let list: Vec<serde_json::Value> = cat
+                    .records
+                    .iter()
+                    .map(|r| {
+                        serde_json::json!({"id": r.id, "title": r.title, "category": r.category, "stage": r.stage,
+                            "patterns": r.patterns, "causes": r.causes, "doc": r.doc})
+                    })
+                    .collect();
+                serde_json::to_string_pretty(&list).expect("serialisable") + "\n"
+            }
+            _ => cat
+                .records
+                .iter()
+                .map(|r| format!("{}  {:<18} {:<11} {}\n", r.id, r.category.as_str(), r.stage.as_str(), r.title))
+                .collect(),
+        };
+        return if write_out(None, &text).is_ok() { 0 } else { 2 };
+    }
     let all = meta::rules();
     if let Some(q) = &args.explain {
         let Some(r) = all.iter().find(|r| r.id.eq_ignore_ascii_case(q) || r.name == *q) else {

@@ -96,8 +96,13 @@ fn load_with(names: &[Name], env: &Env, read: impl Fn(usize) -> Result<String, I
             let name = &names[i];
             let (text, result) = match read(i) {
                 Ok(text) => {
-                    let r = load::load_file(FileId(i as u32), &text, yaml_name(&name.display), &env_for(env, &name.display))
-                        .map_err(|issue| LoadError::Issue(issue.at, issue.msg));
+                    let r = load::load_file(
+                        FileId(i as u32),
+                        &text,
+                        yaml_name(&name.display),
+                        &env_for(env, &name.display),
+                    )
+                    .map_err(|issue| LoadError::Issue(issue.at, issue.msg));
                     (text, r)
                 }
                 Err(e) => (String::new(), Err(LoadError::Read(e))),

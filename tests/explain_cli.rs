@@ -171,3 +171,27 @@ fn bad_input_exits_2_and_keeps_the_rest() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("SR999.toml:3:"), "{err}");
 }
+
+/// The two explain formats, snapshot-tested once on the same inputs: a
+/// describe-tasks file with its task definition, and service events.
+#[test]
+fn explain_output_snapshots() {
+    let args = [
+        "explain",
+        "--file",
+        "tests/explain/tasks.json",
+        "--task-definition",
+        "tests/explain/taskdef-web.json",
+        "--file",
+        "tests/explain/services.json",
+        "--lines",
+        "tests/explain/reasons.txt",
+    ];
+    let mut table = bin();
+    table.args(args).args(["--color", "never"]).env("COLUMNS", "100");
+    let o = table.output().unwrap();
+    insta::assert_snapshot!("explain_table", String::from_utf8_lossy(&o.stdout));
+    let o = run(&[&args[..], &["-f", "json"]].concat());
+    let text = String::from_utf8_lossy(&o.stdout).replace(env!("CARGO_PKG_VERSION"), "[version]");
+    insta::assert_snapshot!("explain_json", text);
+}

@@ -4,10 +4,10 @@
 
 use super::resolve::{Env, Resolver};
 use super::{Resource, Template};
+use crate::model::F;
 use crate::model::ecs::{self, ServiceShape, TdShape};
 use crate::model::load::{Loaded, Suppression};
 use crate::model::read::{KeyStyle, Reader};
-use crate::model::F;
 use crate::source::json::Node;
 use crate::source::yaml::Notes;
 use crate::source::{FileId, Loc};

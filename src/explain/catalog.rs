@@ -15,9 +15,9 @@
 
 use aho_corasick::AhoCorasick;
 use regex::{Regex, RegexBuilder};
-use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
+use std::sync::OnceLock;
 
 macro_rules! kebab_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal,)* }) => {
@@ -236,10 +236,7 @@ fn required_literals(p: &str) -> Option<Vec<String>> {
             HirKind::Concat(parts) => {
                 // The best single part: the one whose shortest literal is
                 // longest.
-                parts
-                    .iter()
-                    .filter_map(req)
-                    .max_by_key(|set| set.iter().map(String::len).min().unwrap_or(0))
+                parts.iter().filter_map(req).max_by_key(|set| set.iter().map(String::len).min().unwrap_or(0))
             }
             HirKind::Alternation(branches) => {
                 let mut all = Vec::new();
@@ -414,12 +411,13 @@ impl Catalog {
                 patterns.push(Pattern { record: i, source: p.clone(), compiled: OnceLock::new() });
             }
         }
-        let literals = AhoCorasick::builder().ascii_case_insensitive(true).build(&literals).map_err(|e| CatalogError {
-            file: "rules/catalog".into(),
-            line: None,
-            column: None,
-            message: format!("the pattern literals do not compile together: {e}"),
-        })?;
+        let literals =
+            AhoCorasick::builder().ascii_case_insensitive(true).build(&literals).map_err(|e| CatalogError {
+                file: "rules/catalog".into(),
+                line: None,
+                column: None,
+                message: format!("the pattern literals do not compile together: {e}"),
+            })?;
         Ok(Catalog { records, prefixes, patterns, literals, literal_pattern, always })
     }
 

@@ -246,7 +246,9 @@ fn load_object(r: &mut Reader, o: Obj<'_, '_>, out: &mut Loaded, whole_file: boo
         Shape::CloudFormation => issue(
             out,
             o.at,
-            format!("{what} looks like part of a CloudFormation template but is not one (its `Resources` are not all `AWS::` types)"),
+            format!(
+                "{what} looks like part of a CloudFormation template but is not one (its `Resources` are not all `AWS::` types)"
+            ),
         ),
         Shape::Unknown => {
             let keys: Vec<&str> = o.members.iter().take(4).map(|m| m.key.as_ref()).collect();

@@ -15,7 +15,11 @@ pub fn lint(paths: &[&str]) -> Report {
     let args: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
     let found = discover::discover(&args, "<stdin>", &filter);
     let env = ecs_triage::cfn::resolve::Env::default();
-    engine::lint(&found.targets, found.errors, &Options { config: &cfg, max_file_bytes: 16 << 20, pointers: true, env: &env })
+    engine::lint(
+        &found.targets,
+        found.errors,
+        &Options { config: &cfg, max_file_bytes: 16 << 20, pointers: true, env: &env },
+    )
 }
 
 /// The text a rule snapshot holds for each finding.
