@@ -21,10 +21,10 @@ pub fn load_template(file: FileId, root: Node<'_>, notes: &Notes, env: &Env, out
     suppressions(file, &t, out);
     let mut r = Reader::new(file, KeyStyle::Pascal);
     for res in &t.resources {
-        if let Some(c) = &res.condition {
-            if resolver.condition(c) == Some(false) {
-                continue;
-            }
+        if let Some(c) = &res.condition
+            && resolver.condition(c) == Some(false)
+        {
+            continue;
         }
         let Some(props) = res.properties() else { continue };
         match res.kind.as_str() {
