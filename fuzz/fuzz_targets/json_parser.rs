@@ -24,7 +24,10 @@ fuzz_target!(|data: &[u8]| {
     // serde_json has a recursion limit of 128; compare only below it.
     let shallow = text.bytes().filter(|b| *b == b'[' || *b == b'{').count() < 100;
     let theirs = serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{feff}'));
-    if shallow {
+    // serde_json refuses numbers beyond f64 (`7e2888`), which the JSON
+    // grammar allows and we keep as text; that is not a disagreement.
+    let out_of_range = theirs.as_ref().err().is_some_and(|e| e.to_string().contains("number out of range"));
+    if shallow && !out_of_range {
         assert_eq!(ours.is_ok(), theirs.is_ok(), "disagree on {text:?}: {:?}", ours.as_ref().err());
     }
     if let Ok(root) = &ours {
