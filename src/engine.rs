@@ -149,6 +149,7 @@ fn load_with(names: &[Name], env: &Env, read: impl Fn(usize) -> Result<String, I
                 }
                 inv.duplicate_keys.extend(l.duplicate_keys);
                 inv.suppressions.extend(l.suppressions);
+                inv.context.merge(l.context);
             }
             Err(LoadError::Issue(at, msg)) => pending.push((at, msg)),
             Err(LoadError::Read(e)) => errors.push(e),

@@ -52,6 +52,7 @@ pub fn load_template(file: FileId, root: Node<'_>, notes: &Notes, env: &Env, out
             _ => {}
         }
     }
+    super::context::load(file, &t, &resolver, &mut out.context, &mut r);
     out.issues.append(&mut r.issues);
     out.placeholders.append(&mut r.placeholders);
 }

@@ -1,7 +1,9 @@
 //! CloudFormation templates: the sections, the resources, and intrinsics
 //! resolved where the template determines them.
 
+pub mod context;
 pub mod convert;
+pub mod policy;
 pub mod resolve;
 
 use crate::source::json::{Kind, Node};
@@ -233,5 +235,52 @@ Resources:
         let t = Template::new(root);
         let r = Resolver::new(&t, &env);
         assert_eq!(r.condition("A"), None);
+    }
+}
+
+#[cfg(test)]
+mod context_tests {
+    use crate::model::context::*;
+
+    #[test]
+    fn a_template_fills_the_context() {
+        let text = std::fs::read_to_string("tests/cfn/fargate-private.yaml").unwrap();
+        let l = crate::model::load::load_file(crate::source::FileId(0), &text, true, &Default::default()).unwrap();
+        assert!(l.issues.is_empty(), "{:?}", l.issues);
+        let c = &l.context;
+        assert_eq!(c.network.coverage, Coverage::Template);
+        assert_eq!(c.network.vpcs.len(), 1);
+        assert_eq!(c.network.subnets.len(), 1);
+        let subnet = &c.network.subnets[0].id;
+        assert!(subnet.starts_with("subnet-"));
+        let rt = c.network.route_tables.iter().find(|t| !t.main).unwrap();
+        assert_eq!(rt.subnets, vec![subnet.clone()]);
+        assert_eq!(c.network.endpoints.len(), 2);
+        assert_eq!(c.network.endpoints[0].service.str(), Some("com.amazonaws.us-east-1.ecr.api"));
+        let endpoint_sg = &c.network.security_groups[0];
+        let rules = endpoint_sg.ingress.items();
+        assert_eq!(rules.len(), 1);
+        assert_eq!(rules[0].peer, SgPeer::SecurityGroup(c.network.security_groups[1].id.clone()));
+        assert_eq!(c.iam.roles.len(), 1);
+        assert!(c.iam.roles[0].trust.get().is_some());
+        assert_eq!(c.logs.groups[0].name.str(), Some("/ecs/web"));
+        assert_eq!(l.task_defs.len(), 1);
+        assert_eq!(
+            l.task_defs[0].execution_role.str(),
+            Some(c.iam.roles[0].arn.as_str()),
+            "the task definition names the role the context holds"
+        );
+        let svc = &l.services[0];
+        let subnets: Vec<&str> =
+            svc.launch.network.get().unwrap().subnets.items().iter().filter_map(|s| s.str()).collect();
+        assert_eq!(subnets, vec![subnet.as_str()]);
+        let rule = &c.schedules.rules[0];
+        assert_eq!(rule.schedule_expression.str(), Some("cron(*/15 * * * * *)"));
+        let target = &rule.targets.items()[0];
+        assert_eq!(target.id.str(), Some("nightly-report"));
+        assert!(target.role_arn.is_missing());
+        let launch = target.ecs.get().unwrap();
+        assert_eq!(launch.launch_type.str(), Some("FARGATE"));
+        assert!(launch.network.is_missing());
     }
 }

@@ -43,6 +43,45 @@ pub struct Context {
     pub schedules: Schedules,
 }
 
+fn merge_coverage(into: &mut Coverage, from: &Coverage) {
+    let rank = |c: &Coverage| match c {
+        Coverage::NotLoaded => 0,
+        Coverage::Template => 1,
+        Coverage::Failed(_) => 2,
+        Coverage::Account => 3,
+    };
+    if rank(from) > rank(into) {
+        *into = from.clone();
+    }
+}
+
+impl Context {
+    /// Adds what another input declares (another template).
+    pub fn merge(&mut self, other: Context) {
+        let n = other.network;
+        merge_coverage(&mut self.network.coverage, &n.coverage);
+        self.network.vpcs.extend(n.vpcs);
+        self.network.subnets.extend(n.subnets);
+        self.network.route_tables.extend(n.route_tables);
+        self.network.internet_gateways.extend(n.internet_gateways);
+        self.network.nat_gateways.extend(n.nat_gateways);
+        self.network.endpoints.extend(n.endpoints);
+        self.network.security_groups.extend(n.security_groups);
+        self.network.network_acls.extend(n.network_acls);
+        merge_coverage(&mut self.iam.coverage, &other.iam.coverage);
+        self.iam.roles.extend(other.iam.roles);
+        self.iam.managed_policies.extend(other.iam.managed_policies);
+        merge_coverage(&mut self.logs.coverage, &other.logs.coverage);
+        self.logs.groups.extend(other.logs.groups);
+        merge_coverage(&mut self.elb.coverage, &other.elb.coverage);
+        self.elb.target_groups.extend(other.elb.target_groups);
+        self.elb.listeners.extend(other.elb.listeners);
+        self.elb.load_balancers.extend(other.elb.load_balancers);
+        merge_coverage(&mut self.schedules.coverage, &other.schedules.coverage);
+        self.schedules.rules.extend(other.schedules.rules);
+    }
+}
+
 // ---------------------------------------------------------------- network
 
 #[derive(Debug, Clone, Default)]

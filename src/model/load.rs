@@ -25,6 +25,8 @@ pub struct Loaded {
     /// Template resources whose `Metadata` silences rules: the byte range
     /// of the resource and the rule ids.
     pub suppressions: Vec<Suppression>,
+    /// What a template declares around its tasks.
+    pub context: super::context::Context,
 }
 
 /// A key written twice in one mapping, with the lines of both.

@@ -1,5 +1,6 @@
 //! The in-memory model every rule runs over.
 
+pub mod context;
 pub mod ecs;
 pub mod field;
 pub mod load;
@@ -30,6 +31,9 @@ pub struct Inventory {
     pub duplicate_keys: Vec<load::DuplicateKey>,
     /// Rules silenced by template resources' `Metadata`.
     pub suppressions: Vec<load::Suppression>,
+    /// The account context around the tasks: network, IAM, logs, load
+    /// balancing, schedules, with the coverage of each.
+    pub context: context::Context,
 }
 
 /// How a service or run-task input's `taskDefinition` resolved.
