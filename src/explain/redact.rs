@@ -13,7 +13,9 @@ static RULES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
             "${1}${2}<redacted>",
         ),
         (r"(?i)\b(bearer|basic)\s+[a-z0-9._~+/=-]{8,}", "${1} <redacted>"),
-        (r"(?i)\b(authorization:\s*)\S+", "${1}<redacted>"),
+        // The whole header value, scheme included (the rule above may already
+        // have redacted the credentials after `Bearer`).
+        (r"(?i)\b(authorization:\s*)(?:(?:bearer|basic)\s+)?\S+", "${1}<redacted>"),
         // user:password@host in URLs.
         (r"(?i)\b([a-z][a-z0-9+.-]*://[^\s:/@]+:)[^\s@/]+@", "${1}<redacted>@"),
         // Secret access keys (40 base64 characters after a key id or alone).
