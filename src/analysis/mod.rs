@@ -2,4 +2,5 @@
 
 pub mod image;
 pub mod placeholder;
+pub mod schedule;
 pub mod units;
