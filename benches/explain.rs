@@ -97,8 +97,15 @@ fn main() {
     println!("|---|---|");
     println!("| `explain --lines` {n} reasons, json (median of 5) | {:.0} ms |", json.as_secs_f64() * 1e3);
     println!("| `explain --lines` {n} reasons, table (median of 5) | {:.0} ms |", table.as_secs_f64() * 1e3);
-    println!("| catalog matching only, in process, 1 core | {:.0} ms ({matched} matched) |", in_process.as_secs_f64() * 1e3);
-    println!("| `explain` one reason, whole process (median / p95 of 51) | {:.1} / {:.1} ms |", single.as_secs_f64() * 1e3, p95.as_secs_f64() * 1e3);
+    println!(
+        "| catalog matching only, in process, 1 core | {:.0} ms ({matched} matched) |",
+        in_process.as_secs_f64() * 1e3
+    );
+    println!(
+        "| `explain` one reason, whole process (median / p95 of 51) | {:.1} / {:.1} ms |",
+        single.as_secs_f64() * 1e3,
+        p95.as_secs_f64() * 1e3
+    );
     let checks = [
         ("100,000 reasons under 1 s", json.max(table) < Duration::from_secs(1)),
         ("one reason under 10 ms", single < Duration::from_millis(10)),

@@ -15,7 +15,8 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn run_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = bin().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child =
+        bin().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
@@ -118,7 +119,10 @@ fn task_definitions_are_linted_for_evidence() {
     // The essential flags come from the task definition.
     let segv = &v["explanations"][2];
     let ev: Vec<&str> = segv["evidence"].as_array().unwrap().iter().map(|e| e.as_str().unwrap()).collect();
-    assert!(ev.iter().any(|e| e.contains("`log-router` exited with code 143") && e.contains("not essential")), "{ev:?}");
+    assert!(
+        ev.iter().any(|e| e.contains("`log-router` exited with code 143") && e.contains("not essential")),
+        "{ev:?}"
+    );
     assert!(ev.iter().any(|e| e.contains("`web` exited with code 139") && e.contains("stopped the task")), "{ev:?}");
 }
 
@@ -150,7 +154,8 @@ fn bad_input_exits_2_and_keeps_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "{\"tasks\": [\n  {\"taskArn\": 1,}\n]}").unwrap();
-    let o = run(&["explain", "-f", "json", ECR_TIMEOUT, "--file", bad.to_str().unwrap(), "--file", "/nonexistent.json"]);
+    let o =
+        run(&["explain", "-f", "json", ECR_TIMEOUT, "--file", bad.to_str().unwrap(), "--file", "/nonexistent.json"]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("bad.json:2:17: trailing comma"), "{err}");

@@ -4,7 +4,7 @@
 use ecs_triage::explain::catalog::Catalog;
 use ecs_triage::explain::input::{Event, Task, TaskContainer};
 use ecs_triage::explain::{explain_event, explain_task, explain_text};
-use ecs_triage::model::{Unknown, F};
+use ecs_triage::model::{F, Unknown};
 use ecs_triage::source::{FileId, Loc};
 use serde::Deserialize;
 
