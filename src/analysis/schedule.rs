@@ -267,7 +267,7 @@ impl Schedule {
 /// Checks a `ScheduleExpressionTimezone`: an IANA time zone name, spelled as
 /// the database spells it.
 pub fn parse_timezone(name: &str) -> Result<TimeZone, ScheduleError> {
-    let whole = |message: String| ScheduleError { message, column: None };
+    let whole = |message: String| ScheduleError { message: one_line(message), column: None };
     if name.trim().is_empty() {
         return Err(whole("the time zone is empty; give an IANA name such as `America/New_York` or `UTC`".into()));
     }
@@ -359,12 +359,21 @@ impl Src<'_> {
     fn at(&self, byte: usize, message: impl Into<String>) -> ScheduleError {
         let byte = byte.min(self.expr.len());
         let column = self.expr.get(..byte).map_or(byte, |s| s.chars().count()) + 1;
-        ScheduleError { message: message.into(), column: Some(column) }
+        ScheduleError { message: one_line(message.into()), column: Some(column) }
     }
 
     fn whole(&self, message: impl Into<String>) -> ScheduleError {
-        ScheduleError { message: message.into(), column: None }
+        ScheduleError { message: one_line(message.into()), column: None }
     }
+}
+
+/// Messages quote the user's text; control characters in it (a newline in a
+/// YAML block scalar) are shown escaped so a message stays on one line.
+fn one_line(message: String) -> String {
+    if !message.contains(char::is_control) {
+        return message;
+    }
+    message.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
 }
 
 fn no_parentheses(expr: &str, kinds: &str) -> String {
@@ -648,6 +657,9 @@ enum Parsed {
 }
 
 fn parse_cron(p: &Src<'_>, body: &str, base: usize) -> Result<Cron, ScheduleError> {
+    if let Some((i, c)) = body.char_indices().find(|(_, c)| !(c.is_ascii_alphanumeric() || " \t,-*/?#".contains(*c))) {
+        return Err(p.at(base + i, format!("unexpected character `{c}` in `cron(...)`")));
+    }
     let mut fields: Vec<(usize, &str)> = Vec::new();
     let mut start = None;
     for (i, c) in body.char_indices().chain([(body.len(), ' ')]) {
@@ -1406,7 +1418,7 @@ mod tests {
             ("cron(0 0 1- * ? *)", "the range `1-` has no end", 12),
             ("cron(0 0 1-2-3 * ? *)", "`1-2-3` is not a range; write `start-end`", 10),
             ("cron(x 0 * * ? *)", "minutes value `x` is not a number; minutes values are 0-59", 6),
-            ("cron(é 0 * * ? *)", "unexpected character `é` in minutes `é`", 6),
+            ("cron(é 0 * * ? *)", "unexpected character `é` in `cron(...)`", 6),
             ("cron(0 0 , * ? *)", "day-of-month `,` names no values; use 1-31", 10),
             // `?`, `L`, `W` and `#` in the wrong place.
             ("cron(0 0 * * ? ?)", "`?` is allowed only in day-of-month and day-of-week, not in year", 16),
@@ -1488,6 +1500,19 @@ mod tests {
         for (expr, message, column) in cases {
             assert_eq!(rejected(expr, Scheduler), (message.to_string(), Some(column)), "{expr}");
         }
+    }
+
+    #[test]
+    fn messages_stay_on_one_line() {
+        assert_eq!(
+            rejected("cron(0 0 * *\n? *)", EventsRule),
+            ("unexpected character `\\n` in `cron(...)`".into(), Some(13))
+        );
+        assert_eq!(msg("every\nhour"), "`every\\nhour` is not a schedule expression; write `rate(...)` or `cron(...)`");
+        assert_eq!(
+            parse_timezone("Europe/\tParis").unwrap_err().message,
+            "`Europe/\\tParis` is not an IANA time zone name; use one such as `America/New_York` or `UTC`"
+        );
     }
 
     #[test]
