@@ -326,6 +326,10 @@ pub fn parse(expr: &str, dialect: Dialect) -> Result<Schedule, ScheduleError> {
         }
         _ => {
             let lower = keyword.to_ascii_lowercase();
+            let trimmed = lower.trim_end();
+            if trimmed.len() < lower.len() && matches!(trimmed, "rate" | "cron" | "at") {
+                return Err(p.at(trimmed.len(), format!("remove the space between `{trimmed}` and `(`")));
+            }
             return Err(if matches!(lower.as_str(), "rate" | "cron" | "at") {
                 p.at(0, format!("write `{lower}(` in lower case"))
             } else {
@@ -1337,6 +1341,7 @@ mod tests {
             ("cron(0 0 * * ? *", "close `cron(` with `)`", Some(17)),
             ("cron(0 (0) * * ? *)", "unexpected `(` inside `cron(...)`", Some(8)),
             ("CRON(0 0 * * ? *)", "write `cron(` in lower case", Some(1)),
+            ("cron (0 0 * * ? *)", "remove the space between `cron` and `(`", Some(5)),
             ("every(5 minutes)", "a schedule expression is `rate(...)` or `cron(...)`, not `every(...)`", Some(1)),
             ("0 10 * * ? *", "write the cron fields inside `cron(...)`: `cron(0 10 * * ? *)`", Some(1)),
             (
