@@ -3,4 +3,5 @@
 pub mod iam;
 pub mod image;
 pub mod placeholder;
+pub mod schedule;
 pub mod units;
