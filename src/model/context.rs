@@ -359,3 +359,73 @@ pub struct EventTarget {
     pub ecs: F<crate::model::Launch>,
     pub task_count: F<i64>,
 }
+
+impl Iam {
+    /// The role a task definition or target names: by ARN, or by name (as
+    /// ECS accepts bare role names).
+    pub fn role(&self, name_or_arn: &str) -> Option<&Role> {
+        if name_or_arn.starts_with("arn:") {
+            return self.roles.iter().find(|r| r.arn == name_or_arn);
+        }
+        self.roles.iter().find(|r| r.name == name_or_arn)
+    }
+
+    /// Every policy that applies to a role: inline ones, attached AWS
+    /// managed ones (shipped as data), attached customer managed ones from
+    /// the inputs. A managed policy that is neither is `Err(arn)`: the
+    /// caller must treat the answer as unknown rather than denied.
+    pub fn policies_of<'a>(&'a self, role: &'a Role) -> (Vec<&'a Policy>, Vec<String>) {
+        let mut found: Vec<&Policy> = role.inline.iter().map(|(_, p)| p).collect();
+        let mut missing = Vec::new();
+        if role.managed.is_unknown() {
+            missing.push("<unresolved ManagedPolicyArns>".to_string());
+        }
+        for arn in role.managed.items() {
+            let Some(a) = arn.str() else {
+                missing.push("<unresolved managed policy>".to_string());
+                continue;
+            };
+            if let Some(p) = crate::analysis::iam::managed_policy(a) {
+                found.push(p);
+            } else if let Some((_, p)) = self.managed_policies.iter().find(|(x, _)| x == a) {
+                found.push(p);
+            } else {
+                missing.push(a.to_string());
+            }
+        }
+        (found, missing)
+    }
+}
+
+impl Network {
+    pub fn subnet(&self, id: &str) -> Option<&Subnet> {
+        self.subnets.iter().find(|s| s.id == id)
+    }
+
+    pub fn security_group(&self, id: &str) -> Option<&SecurityGroup> {
+        self.security_groups.iter().find(|s| s.id == id)
+    }
+
+    pub fn vpc(&self, id: &str) -> Option<&Vpc> {
+        self.vpcs.iter().find(|v| v.id == id)
+    }
+
+    /// The route table that serves a subnet: its explicit association, else
+    /// its VPC's main table.
+    pub fn route_table_of(&self, subnet: &Subnet) -> Option<&RouteTable> {
+        if let Some(t) = self.route_tables.iter().find(|t| t.subnets.iter().any(|s| *s == subnet.id)) {
+            return Some(t);
+        }
+        let vpc = subnet.vpc.str()?;
+        self.route_tables.iter().find(|t| t.main && t.vpc.str() == Some(vpc))
+    }
+
+    /// The network ACL of a subnet: its association, else the VPC default.
+    pub fn network_acl_of(&self, subnet: &Subnet) -> Option<&NetworkAcl> {
+        if let Some(a) = self.network_acls.iter().find(|a| a.subnets.iter().any(|s| *s == subnet.id)) {
+            return Some(a);
+        }
+        let vpc = subnet.vpc.str()?;
+        self.network_acls.iter().find(|a| a.default && a.vpc.str() == Some(vpc))
+    }
+}

@@ -7,8 +7,11 @@ pub mod meta;
 mod ecs0;
 mod ecs1;
 mod ecs2;
+mod ecs3;
 mod ecs4;
+mod ecs5;
 mod ecs6;
+mod ecs7;
 mod ecs8;
 
 use crate::finding::{Finding, Resource};
@@ -71,7 +74,19 @@ macro_rules! family_checks {
 /// Every rule's logic. The registry test checks it against the records in
 /// `rules/lint/`.
 pub fn checks() -> impl Iterator<Item = &'static Check> {
-    [ecs0::CHECKS, ecs1::CHECKS, ecs2::CHECKS, ecs4::CHECKS, ecs6::CHECKS, ecs8::CHECKS].into_iter().flatten()
+    [
+        ecs0::CHECKS,
+        ecs1::CHECKS,
+        ecs2::CHECKS,
+        ecs3::CHECKS,
+        ecs4::CHECKS,
+        ecs5::CHECKS,
+        ecs6::CHECKS,
+        ecs7::CHECKS,
+        ecs8::CHECKS,
+    ]
+    .into_iter()
+    .flatten()
 }
 
 // ---------------------------------------------------------------------------

@@ -1,0 +1,3 @@
+//! ECS3xx: the network path from a task to the AWS endpoints it needs.
+
+crate::family_checks! {}

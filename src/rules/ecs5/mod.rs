@@ -1,0 +1,3 @@
+//! ECS5xx: IAM roles and secrets.
+
+crate::family_checks! {}

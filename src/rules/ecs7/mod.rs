@@ -1,0 +1,3 @@
+//! ECS7xx: scheduled tasks (EventBridge rules and EventBridge Scheduler).
+
+crate::family_checks! {}
