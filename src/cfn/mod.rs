@@ -112,18 +112,22 @@ impl<'s> Template<'s> {
                 mappings.insert(m.key.to_string(), top);
             }
         }
+        // Resources move out of the root rather than being copied: they are
+        // most of a template.
+        let mut root = root;
         let mut resources = Vec::new();
-        if let Some(Kind::Obj(rs)) = root.get("Resources").map(|r| &r.kind) {
+        let taken = match &mut root.kind {
+            Kind::Obj(members) => members.iter_mut().rev().find(|m| m.key == "Resources").map(|m| {
+                let off = m.value.off;
+                std::mem::replace(&mut m.value, Node { off, kind: Kind::Null })
+            }),
+            _ => None,
+        };
+        if let Some(Node { kind: Kind::Obj(rs), .. }) = taken {
             for r in rs {
                 let kind = r.value.get("Type").and_then(Node::as_str).unwrap_or("").to_string();
                 let condition = r.value.get("Condition").and_then(Node::as_str).map(str::to_string);
-                resources.push(Resource {
-                    id: r.key.to_string(),
-                    kind,
-                    key_off: r.key_off,
-                    node: r.value.clone(),
-                    condition,
-                });
+                resources.push(Resource { id: r.key.to_string(), kind, key_off: r.key_off, node: r.value, condition });
             }
         }
         let index = resources.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();

@@ -52,6 +52,8 @@ pub struct Resolver<'t, 's> {
     visiting: RefCell<HashSet<String>>,
     /// Stand-in physical ids and ARNs → logical id.
     pub physical: RefCell<HashMap<String, String>>,
+    /// `physical_id` answers, by (logical id, attribute).
+    cache: RefCell<HashMap<(String, Option<String>), Option<String>>>,
 }
 
 fn s<'a>(v: impl Into<String>, off: u32) -> Node<'a> {
@@ -106,6 +108,7 @@ impl<'t, 's> Resolver<'t, 's> {
             conditions: RefCell::new(HashMap::new()),
             visiting: RefCell::new(HashSet::new()),
             physical: RefCell::new(HashMap::new()),
+            cache: RefCell::new(HashMap::new()),
         }
     }
 
@@ -218,6 +221,16 @@ impl<'t, 's> Resolver<'t, 's> {
 
     /// The stand-in for `Ref` (attr `None`) or `Fn::GetAtt` of a resource.
     pub fn physical_id(&self, id: &str, attr: Option<&str>) -> Option<String> {
+        let key = (id.to_string(), attr.map(str::to_string));
+        if let Some(v) = self.cache.borrow().get(&key) {
+            return v.clone();
+        }
+        let v = self.compute_physical_id(id, attr);
+        self.cache.borrow_mut().insert(key, v.clone());
+        v
+    }
+
+    fn compute_physical_id(&self, id: &str, attr: Option<&str>) -> Option<String> {
         let r = self.t.resource(id)?;
         let e = self.env;
         let (p, region, acct) = (&e.partition, &e.region, &e.account);
