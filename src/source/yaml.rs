@@ -52,7 +52,16 @@ const TAGS: &[(&str, &str)] = &[
 ];
 
 enum Frame<'s> {
-    Map { off: u32, tag: Option<String>, anchor: usize, members: Vec<Member<'s>>, key: Option<(Cow<'s, str>, u32)> },
+    Map {
+        off: u32,
+        tag: Option<String>,
+        anchor: usize,
+        members: Vec<Member<'s>>,
+        key: Option<(Cow<'s, str>, u32)>,
+        /// Keys seen, for mappings large enough that a scan costs (a
+        /// template's `Resources`).
+        seen: Option<std::collections::HashMap<String, u32>>,
+    },
     Seq { off: u32, tag: Option<String>, anchor: usize, items: Vec<Node<'s>> },
 }
 
@@ -123,7 +132,7 @@ impl<'s> Builder<'s> {
                 self.root = Some(node);
             }
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { members, key, .. }) => match key.take() {
+            Some(Frame::Map { members, key, seen, .. }) => match key.take() {
                 None => {
                     let k = match node.kind {
                         Kind::Str(s) => s,
@@ -140,8 +149,15 @@ impl<'s> Builder<'s> {
                     *key = Some((k, node.off));
                 }
                 Some((k, key_off)) => {
-                    if let Some(prev) = members.iter().find(|m| m.key == k) {
-                        self.notes.duplicate_keys.push((k.to_string(), prev.key_off, key_off));
+                    if members.len() >= 16 && seen.is_none() {
+                        *seen = Some(members.iter().map(|m| (m.key.to_string(), m.key_off)).collect());
+                    }
+                    let prev = match seen {
+                        Some(map) => map.insert(k.to_string(), key_off),
+                        None => members.iter().find(|m| m.key == k).map(|m| m.key_off),
+                    };
+                    if let Some(prev) = prev {
+                        self.notes.duplicate_keys.push((k.to_string(), prev, key_off));
                     }
                     members.push(Member { key: k, key_off, value: node });
                 }
@@ -217,7 +233,7 @@ pub fn parse(text: &str) -> Result<(Node<'_>, Notes), ParseError> {
                 }
                 let off = b.off(&span);
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
-                b.stack.push(Frame::Map { off, tag, anchor, members: Vec::new(), key: None });
+                b.stack.push(Frame::Map { off, tag, anchor, members: Vec::new(), key: None, seen: None });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (node, tag, anchor) = match b.stack.pop() {
