@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
     let ours = json::parse(text);
     // serde_json has a recursion limit of 128; compare only below it.
     let shallow = text.bytes().filter(|b| *b == b'[' || *b == b'{').count() < 100;
-    let theirs = serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{feff}'));
+    let theirs = serde_json::from_str::<serde_json::Value>(text.strip_prefix('\u{feff}').unwrap_or(text));
     // serde_json refuses numbers beyond f64 (`7e2888`), which the JSON
     // grammar allows and we keep as text; that is not a disagreement.
     let out_of_range = theirs.as_ref().err().is_some_and(|e| e.to_string().contains("number out of range"));
