@@ -9,19 +9,11 @@
 //! - `ecs-triage explain --lines FILE` on all of them (target: < 1 s);
 //! - the whole process on one reason (target: < 10 ms).
 
-use std::process::Command;
+#[path = "common.rs"]
+mod common;
+
+use common::{Rng, median, report, time_runs};
 use std::time::{Duration, Instant};
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-}
 
 fn vary(s: &str, rng: &mut Rng) -> String {
     let mut out = String::with_capacity(s.len());
@@ -38,23 +30,6 @@ fn vary(s: &str, rng: &mut Rng) -> String {
         }
     }
     out
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn time(bin: &str, args: &[&str], runs: usize) -> Vec<Duration> {
-    (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            let o = Command::new(bin).args(args).output().unwrap();
-            let d = t.elapsed();
-            assert!(matches!(o.status.code(), Some(0 | 1)), "explain failed: {}", String::from_utf8_lossy(&o.stderr));
-            d
-        })
-        .collect()
 }
 
 fn main() {
@@ -76,11 +51,11 @@ fn main() {
         file.display()
     );
     let f = file.to_str().unwrap();
-    time(bin, &["explain", "--lines", f, "-f", "json", "-o", "/dev/null"], 1);
-    let json = median(time(bin, &["explain", "--lines", f, "-f", "json", "-o", "/dev/null"], 5));
-    let table = median(time(bin, &["explain", "--lines", f, "-o", "/dev/null"], 5));
+    time_runs(bin, &["explain", "--lines", f, "-f", "json", "-o", "/dev/null"], 1);
+    let json = median(time_runs(bin, &["explain", "--lines", f, "-f", "json", "-o", "/dev/null"], 5));
+    let table = median(time_runs(bin, &["explain", "--lines", f, "-o", "/dev/null"], 5));
     let one = &lines[0];
-    let single = time(bin, &["explain", one, "-o", "/dev/null"], 51);
+    let single = time_runs(bin, &["explain", one, "-o", "/dev/null"], 51);
     let mut sorted = single.clone();
     sorted.sort();
     let p95 = sorted[sorted.len() * 95 / 100];
@@ -106,19 +81,11 @@ fn main() {
         single.as_secs_f64() * 1e3,
         p95.as_secs_f64() * 1e3
     );
-    let checks = [
+    let _ = std::fs::remove_dir_all(&dir);
+    report(&[
         ("100,000 reasons under 1 s", json.max(table) < Duration::from_secs(1)),
         ("one reason under 10 ms", single < Duration::from_millis(10)),
-    ];
-    let mut ok = true;
-    for (what, pass) in checks {
-        println!("{} {what}", if pass { "PASS" } else { "FAIL" });
-        ok &= pass;
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-    if !ok {
-        std::process::exit(1);
-    }
+    ]);
 }
 
 fn tempfile_dir() -> std::path::PathBuf {

@@ -10,27 +10,13 @@
 //!
 //! `cargo bench --bench lint -- --generate DIR [N]` only writes a corpus.
 
+#[path = "common.rs"]
+mod common;
+
+use common::{Rng, median, report, time_runs};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-/// A small deterministic PRNG (xorshift64*), so every run lints the same corpus.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len() as u64) as usize]
-    }
-}
 
 const SIZES: &[(&str, &str)] = &[("256", "512"), ("512", "1024"), ("1024", "2048"), ("2048", "4096"), ("4096", "8192")];
 
@@ -140,24 +126,6 @@ fn peak_rss_children_mb() -> f64 {
     ru.ru_maxrss as f64 / 1024.0
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn time_runs(bin: &str, args: &[&str], runs: usize) -> (Vec<Duration>, i32) {
-    let mut times = Vec::new();
-    let mut code = 0;
-    for _ in 0..runs {
-        let t = Instant::now();
-        let o = Command::new(bin).args(args).output().unwrap();
-        times.push(t.elapsed());
-        code = o.status.code().unwrap_or(-1);
-        assert!(code == 0 || code == 1, "lint failed: {}", String::from_utf8_lossy(&o.stderr));
-    }
-    (times, code)
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     if args.first().map(String::as_str) == Some("--generate") {
@@ -209,9 +177,9 @@ fn main() {
 
     // The binary, end to end (read, parse, model, rules, report).
     let corpus = dir.to_str().unwrap();
-    let (_, _) = time_runs(bin, &["lint", "--no-config", "-f", "json", "-o", "/dev/null", corpus], 1); // warm the page cache
-    let (json_times, code) = time_runs(bin, &["lint", "--no-config", "-f", "json", "-o", "/dev/null", corpus], 7);
-    let (table_times, _) = time_runs(bin, &["lint", "--no-config", "-f", "table", "-o", "/dev/null", corpus], 5);
+    time_runs(bin, &["lint", "--no-config", "-f", "json", "-o", "/dev/null", corpus], 1); // warm the page cache
+    let json_times = time_runs(bin, &["lint", "--no-config", "-f", "json", "-o", "/dev/null", corpus], 7);
+    let table_times = time_runs(bin, &["lint", "--no-config", "-f", "table", "-o", "/dev/null", corpus], 5);
     let peak = peak_rss_children_mb();
     let out = Command::new(bin).args(["lint", "--no-config", "-f", "json", corpus]).output().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -219,7 +187,7 @@ fn main() {
 
     let small = dir.join("taskdef-00000.json");
     let small_s = small.to_str().unwrap();
-    let (small_times, _) = time_runs(bin, &["lint", "--no-config", "-f", "json", "-o", "/dev/null", small_s], 51);
+    let small_times = time_runs(bin, &["lint", "--no-config", "-f", "json", "-o", "/dev/null", small_s], 51);
     let mut sorted = small_times.clone();
     sorted.sort();
     let small_med = median(small_times);
@@ -257,21 +225,16 @@ fn main() {
         small_p95.as_secs_f64() * 1e3
     );
     println!();
-    println!("peak RSS of the lint runs: {peak:.0} MB; findings on the corpus: {findings} (exit {code})");
+    println!(
+        "peak RSS of the lint runs: {peak:.0} MB; findings on the corpus: {findings} (exit {:?})",
+        out.status.code()
+    );
     println!("cores: {}", std::thread::available_parallelism().map_or(1, |n| n.get()));
 
-    let checks = [
+    let _ = std::fs::remove_dir_all(&dir);
+    report(&[
         ("10,000 files under 1 s", lint_json.max(lint_table) < Duration::from_secs(1)),
         ("peak memory under 150 MB", peak < 150.0),
         ("one small file under 10 ms", small_med < Duration::from_millis(10)),
-    ];
-    let mut ok = true;
-    for (what, pass) in checks {
-        println!("{} {what}", if pass { "PASS" } else { "FAIL" });
-        ok &= pass;
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-    if !ok {
-        std::process::exit(1);
-    }
+    ]);
 }

@@ -62,7 +62,12 @@ enum Frame<'s> {
         /// template's `Resources`).
         seen: Option<std::collections::HashMap<String, u32>>,
     },
-    Seq { off: u32, tag: Option<String>, anchor: usize, items: Vec<Node<'s>> },
+    Seq {
+        off: u32,
+        tag: Option<String>,
+        anchor: usize,
+        items: Vec<Node<'s>>,
+    },
 }
 
 struct Builder<'s> {
