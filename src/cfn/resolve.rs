@@ -44,6 +44,9 @@ impl Default for Env {
     }
 }
 
+/// A resource's logical id and, for `Fn::GetAtt`, the attribute.
+type PhysicalKey = (String, Option<String>);
+
 /// Resolves intrinsics against one template.
 pub struct Resolver<'t, 's> {
     pub t: &'t Template<'s>,
@@ -53,7 +56,7 @@ pub struct Resolver<'t, 's> {
     /// Stand-in physical ids and ARNs → logical id.
     pub physical: RefCell<HashMap<String, String>>,
     /// `physical_id` answers, by (logical id, attribute).
-    cache: RefCell<HashMap<(String, Option<String>), Option<String>>>,
+    cache: RefCell<HashMap<PhysicalKey, Option<String>>>,
 }
 
 fn s<'a>(v: impl Into<String>, off: u32) -> Node<'a> {
