@@ -413,7 +413,7 @@ impl Network {
     /// The route table that serves a subnet: its explicit association, else
     /// its VPC's main table.
     pub fn route_table_of(&self, subnet: &Subnet) -> Option<&RouteTable> {
-        if let Some(t) = self.route_tables.iter().find(|t| t.subnets.iter().any(|s| *s == subnet.id)) {
+        if let Some(t) = self.route_tables.iter().find(|t| t.subnets.contains(&subnet.id)) {
             return Some(t);
         }
         let vpc = subnet.vpc.str()?;
@@ -422,7 +422,7 @@ impl Network {
 
     /// The network ACL of a subnet: its association, else the VPC default.
     pub fn network_acl_of(&self, subnet: &Subnet) -> Option<&NetworkAcl> {
-        if let Some(a) = self.network_acls.iter().find(|a| a.subnets.iter().any(|s| *s == subnet.id)) {
+        if let Some(a) = self.network_acls.iter().find(|a| a.subnets.contains(&subnet.id)) {
             return Some(a);
         }
         let vpc = subnet.vpc.str()?;
