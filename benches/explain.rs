@@ -21,7 +21,7 @@ fn vary(s: &str, rng: &mut Rng) -> String {
     for c in s.chars() {
         if c.is_ascii_digit() {
             if !in_digits {
-                out.push_str(&(rng.next() % 1000).to_string());
+                out.push_str(&(rng.next_u64() % 1000).to_string());
             }
             in_digits = true;
         } else {

@@ -28,7 +28,7 @@ fn container(rng: &mut Rng, family: &str, i: usize, essential: bool, broken: boo
             format!("123456789012.dkr.ecr.us-east-1.amazonaws.com/{family}/{name}:1.{}.{}", rng.below(20), rng.below(9))
         }
         1 => format!("public.ecr.aws/docker/library/nginx:1.{}-alpine", 20 + rng.below(6)),
-        2 => format!("123456789012.dkr.ecr.eu-west-1.amazonaws.com/{name}@sha256:{:064x}", rng.next() as u128 * 7),
+        2 => format!("123456789012.dkr.ecr.eu-west-1.amazonaws.com/{name}@sha256:{:064x}", rng.next_u64() as u128 * 7),
         _ => {
             if broken {
                 "nginx:latest".to_string()
