@@ -41,6 +41,9 @@ pub struct Context {
     pub logs: Logs,
     pub elb: Elb,
     pub schedules: Schedules,
+    /// The template's logical id for each stand-in id or ARN the resolver
+    /// gave a resource (`subnet-0a1b…` → `PrivateSubnetA`), for messages.
+    pub names: std::collections::BTreeMap<String, String>,
 }
 
 fn merge_coverage(into: &mut Coverage, from: &Coverage) {
@@ -79,6 +82,7 @@ impl Context {
         self.elb.load_balancers.extend(other.elb.load_balancers);
         merge_coverage(&mut self.schedules.coverage, &other.schedules.coverage);
         self.schedules.rules.extend(other.schedules.rules);
+        self.names.extend(other.names);
     }
 }
 
@@ -413,7 +417,7 @@ impl Network {
     /// The route table that serves a subnet: its explicit association, else
     /// its VPC's main table.
     pub fn route_table_of(&self, subnet: &Subnet) -> Option<&RouteTable> {
-        if let Some(t) = self.route_tables.iter().find(|t| t.subnets.iter().any(|s| *s == subnet.id)) {
+        if let Some(t) = self.route_tables.iter().find(|t| t.subnets.contains(&subnet.id)) {
             return Some(t);
         }
         let vpc = subnet.vpc.str()?;
@@ -422,7 +426,7 @@ impl Network {
 
     /// The network ACL of a subnet: its association, else the VPC default.
     pub fn network_acl_of(&self, subnet: &Subnet) -> Option<&NetworkAcl> {
-        if let Some(a) = self.network_acls.iter().find(|a| a.subnets.iter().any(|s| *s == subnet.id)) {
+        if let Some(a) = self.network_acls.iter().find(|a| a.subnets.contains(&subnet.id)) {
             return Some(a);
         }
         let vpc = subnet.vpc.str()?;
