@@ -105,12 +105,12 @@ pub struct Need {
 }
 
 impl Need {
-    /// How messages name it: `` `logs` `` or "Docker Hub".
+    /// How messages name it: `` `logs` `` or "Docker Hub" (the Region is
+    /// in the evidence).
     pub fn label(&self) -> String {
-        match (&self.svc, &self.registry, &self.region) {
-            (Svc::Internet, Some(r), _) if r == "Docker Hub" => r.clone(),
-            (Svc::Internet, Some(r), _) => format!("`{r}`"),
-            (_, _, Some(region)) => format!("`{}` in {region}", self.svc.name()),
+        match (&self.svc, &self.registry) {
+            (Svc::Internet, Some(r)) if r == "Docker Hub" => r.clone(),
+            (Svc::Internet, Some(r)) => format!("`{r}`"),
             _ => format!("`{}`", self.svc.name()),
         }
     }
@@ -424,11 +424,34 @@ pub struct Verdict {
     pub evidence: Vec<String>,
     /// Labels of the resources that decide a block (for messages).
     pub deciders: Vec<String>,
+    /// For a missing path to an AWS service: the endpoint that would serve it.
+    pub missing: Option<Missing>,
+}
+
+/// An endpoint the VPC lacks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing {
+    /// `VPC `Vpc``.
+    pub vpc: String,
+    /// `com.amazonaws.us-east-1.logs`.
+    pub service: String,
+    /// The S3 gateway endpoint, on this route table (a label).
+    pub gateway_on: Option<String>,
+}
+
+impl Missing {
+    /// The evidence line that says so.
+    pub fn line(&self) -> String {
+        match &self.gateway_on {
+            Some(t) => format!("no S3 gateway endpoint is associated with {t}"),
+            None => format!("{} has no interface endpoint `{}`", self.vpc, self.service),
+        }
+    }
 }
 
 impl Verdict {
     fn unknown(via: Via, evidence: Vec<String>) -> Verdict {
-        Verdict { state: State::Unknown, via, evidence, deciders: Vec::new() }
+        Verdict { state: State::Unknown, via, evidence, deciders: Vec::new(), missing: None }
     }
 }
 
@@ -834,7 +857,9 @@ impl<'a> Net<'a> {
             return Check::Unknown(unknown);
         }
         let decider = ids.iter().flatten().map(|g| self.sg_label(g)).collect::<Vec<_>>().join(", ");
-        denied.push(format!("none of the task's security groups allows TCP 443 to {to}"));
+        if ids.len() > 1 {
+            denied.push(format!("none of the task's security groups allows TCP 443 to {to}"));
+        }
         Check::Deny(denied, decider)
     }
 
@@ -932,7 +957,6 @@ impl<'a> Net<'a> {
             return Check::Unknown(unknown);
         }
         let decider = ids.iter().filter_map(|g| g.str()).map(|g| self.sg_label(g)).collect::<Vec<_>>().join(", ");
-        denied.push("none allows TCP 443 in from the task's security groups or subnet".into());
         Check::Deny(denied, decider)
     }
 
@@ -1332,9 +1356,13 @@ impl<'a> Net<'a> {
                 }
                 let vname = self.name(vpc_id);
                 let why = if !private_dns {
-                    let default = if ep.private_dns.is_missing() { " (CloudFormation's default is false)" } else { "" };
+                    let setting = if ep.private_dns.is_missing() {
+                        "`PrivateDnsEnabled` is omitted, and CloudFormation's default is false"
+                    } else {
+                        "`PrivateDnsEnabled: false`"
+                    };
                     format!(
-                        "endpoint {ep_label} has private DNS off (`PrivateDnsEnabled`{default}): `{}` names resolve to public addresses",
+                        "endpoint {ep_label} has private DNS off ({setting}): `{}` names resolve to public addresses",
                         need.svc.name()
                     )
                 } else if !support {
@@ -1394,7 +1422,7 @@ impl<'a> Net<'a> {
             }
             InternetPath::NoPath(kind, mut lines, decider) => {
                 if !dns_off.is_empty() {
-                    let deciders: Vec<String> = dns_off.iter().map(|(l, _)| format!("endpoint {l}")).collect();
+                    let deciders: Vec<String> = dns_off.iter().map(|(l, _)| l.clone()).collect();
                     let mut ev: Vec<String> = dns_off.into_iter().map(|(_, w)| w).collect();
                     ev.extend(lines);
                     return Verdict {
@@ -1402,6 +1430,7 @@ impl<'a> Net<'a> {
                         via: Via::Nothing,
                         evidence: ev,
                         deciders,
+                        missing: None,
                     };
                 }
                 let cause = if kind == NoPathKind::PublicSubnetNoIp && eni.fargate {
@@ -1409,21 +1438,29 @@ impl<'a> Net<'a> {
                 } else {
                     Cause::NoPath
                 };
-                if need.svc == Svc::S3 {
+                let mut missing = None;
+                if need.svc != Svc::Internet {
+                    let region = self.vpc_region(vpc_id);
+                    let m = Missing {
+                        vpc: format!("VPC {}", self.name(vpc_id)),
+                        service: need.service_name(region.as_deref()),
+                        gateway_on: (need.svc == Svc::S3)
+                            .then(|| table.map_or_else(|| "the subnet's route table".to_string(), |t| self.rt(&t.id))),
+                    };
+                    // A gateway endpoint on another table says it better.
                     if notes.is_empty() {
-                        let t = table.map_or_else(|| "the subnet's route table".to_string(), |t| self.rt(&t.id));
-                        lines.push(format!("no S3 gateway endpoint is associated with {t}"));
+                        lines.push(m.line());
                     }
                     lines.extend(notes);
-                } else if need.svc != Svc::Internet {
-                    let region = self.vpc_region(vpc_id);
-                    lines.push(format!(
-                        "VPC {} has no interface endpoint `{}`",
-                        self.name(vpc_id),
-                        need.service_name(region.as_deref())
-                    ));
+                    missing = Some(m);
                 }
-                Verdict { state: State::Blocked(cause), via: Via::Nothing, evidence: lines, deciders: vec![decider] }
+                Verdict {
+                    state: State::Blocked(cause),
+                    via: Via::Nothing,
+                    evidence: lines,
+                    deciders: vec![decider],
+                    missing,
+                }
             }
             InternetPath::Unknown(lines) => Verdict::unknown(Via::Unknown, lines),
         }
@@ -1437,12 +1474,7 @@ impl<'a> Net<'a> {
     }
 
     fn gateway_path(&self, eni: &Eni<'_>, ep: &VpcEndpoint, table: &RouteTable) -> Verdict {
-        let line = format!(
-            "S3 gateway endpoint {} is associated with {} of subnet {}",
-            self.name(&ep.id),
-            self.rt(&table.id),
-            self.name(&eni.subnet.id)
-        );
+        let line = format!("S3 gateway endpoint {} is associated with {}", self.name(&ep.id), self.rt(&table.id));
         let peer = Peer::Public;
         let checks = vec![
             (Cause::TaskSecurityGroup, self.task_egress(eni.groups, &peer, "`0.0.0.0/0` or the S3 prefix list")),
@@ -1572,7 +1604,13 @@ fn compose(via: Via, mut lines: Vec<String>, checks: Vec<(Cause, Check)>) -> Ver
         if let Check::Deny(e, decider) = c {
             let mut ev = e.clone();
             ev.extend(lines);
-            return Verdict { state: State::Blocked(*cause), via, evidence: ev, deciders: vec![decider.clone()] };
+            return Verdict {
+                state: State::Blocked(*cause),
+                via,
+                evidence: ev,
+                deciders: vec![decider.clone()],
+                missing: None,
+            };
         }
     }
     let mut unknown = false;
@@ -1590,7 +1628,7 @@ fn compose(via: Via, mut lines: Vec<String>, checks: Vec<(Cause, Check)>) -> Ver
     if unknown {
         Verdict::unknown(via, lines)
     } else {
-        Verdict { state: State::Reachable, via, evidence: lines, deciders: Vec::new() }
+        Verdict { state: State::Reachable, via, evidence: lines, deciders: Vec::new(), missing: None }
     }
 }
 
