@@ -1,8 +1,10 @@
 //! ECS208 assign-public-ip-disabled: Fargate tasks without a public IP reach
 //! AWS and registries only through a NAT gateway or VPC endpoints. Without
-//! network context this is advice: it names what the task will need.
+//! network context this is advice: it names what the task will need. With
+//! it (a template declaring the subnets), the ECS30x rules take over.
 
 use crate::analysis::image;
+use crate::analysis::network::{self, Runner};
 use crate::model::TaskDef;
 use crate::rules::ticked;
 use crate::rules::{Ctx, Sink};
@@ -28,6 +30,16 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
             None if ip.is_missing() => "defaults to `DISABLED`",
             _ => continue,
         };
+        // With the network context loaded and the subnets found in it, the
+        // ECS30x rules decide: a blocked endpoint is their finding, and
+        // nothing is left to advise when every endpoint is reachable. Only an
+        // undecided path keeps this advice.
+        if let Some(r) = network::analyze_runner(cx.inv, Runner::Launcher(l))
+            && r.all_subnets_found()
+            && (r.any_blocked() || r.all_reachable())
+        {
+            continue;
+        }
         let mut needs = Needs::default();
         match cx.inv.td_of(l) {
             Some(td) => needs.add_task_def(td),
