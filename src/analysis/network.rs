@@ -157,8 +157,9 @@ impl NeedList {
     }
 
     /// A secret's `valueFrom`: a Secrets Manager or Parameter Store ARN, or a
-    /// bare parameter name (same Region).
-    fn add_secret(&mut self, value_from: &F<String>, what: String) {
+    /// bare name in the task's Region: a parameter name for `secrets`, a
+    /// secret name for `repositoryCredentials` (`bare`).
+    fn add_secret(&mut self, value_from: &F<String>, what: String, bare: Svc) {
         let Some(from) = value_from.str() else {
             if !value_from.is_missing() {
                 self.complete = false;
@@ -173,6 +174,8 @@ impl NeedList {
                 Some("ssm") => self.add(Svc::Ssm, region, format!("{what} from Parameter Store")),
                 _ => self.complete = false,
             }
+        } else if bare == Svc::SecretsManager {
+            self.add(Svc::SecretsManager, None, format!("{what} from Secrets Manager"));
         } else {
             self.add(Svc::Ssm, None, format!("{what} from Parameter Store"));
         }
@@ -216,6 +219,7 @@ fn needs_of(task: &Task<'_>) -> NeedList {
                     Val::Known(_) => n.add_secret(
                         &c.repository_credentials,
                         format!("container `{name}` reads its registry credentials"),
+                        Svc::SecretsManager,
                     ),
                     Val::Unknown(_) => n.complete = false,
                     _ => {}
@@ -225,7 +229,7 @@ fn needs_of(task: &Task<'_>) -> NeedList {
                 }
                 for s in c.secrets.items() {
                     let secret = s.name.str().unwrap_or("?");
-                    n.add_secret(&s.value_from, format!("container `{name}` reads secret `{secret}`"));
+                    n.add_secret(&s.value_from, format!("container `{name}` reads secret `{secret}`"), Svc::Ssm);
                 }
                 if c.environment_files.is_unknown() {
                     n.complete = false;
@@ -240,7 +244,11 @@ fn needs_of(task: &Task<'_>) -> NeedList {
                         }
                         for s in log.secret_options.items() {
                             let secret = s.name.str().unwrap_or("?");
-                            n.add_secret(&s.value_from, format!("container `{name}` reads log option `{secret}`"));
+                            n.add_secret(
+                                &s.value_from,
+                                format!("container `{name}` reads log option `{secret}`"),
+                                Svc::Ssm,
+                            );
                         }
                         match log.driver.str() {
                             Some("awslogs") => {

@@ -827,3 +827,79 @@ fn ec2_and_old_fargate_agent_traffic_is_unknown() {
     let t = &analyze(&inv)[0];
     assert!(t.subnets[0].verdicts.iter().all(|v| v.state == State::Unknown), "{:?}", t.subnets[0].verdicts);
 }
+
+#[test]
+fn needs_from_a_task_definition() {
+    let yaml = r#"
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: mixed
+      RequiresCompatibilities: [FARGATE]
+      NetworkMode: awsvpc
+      Cpu: 256
+      Memory: 512
+      ContainerDefinitions:
+        - Name: app
+          Image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1
+          RepositoryCredentials: {CredentialsParameter: dockerhub-creds}
+          EnvironmentFiles: [{Type: s3, Value: arn:aws:s3:::config-bucket/app.env}]
+          Secrets:
+            - {Name: A, ValueFrom: /app/a}
+            - {Name: B, ValueFrom: 'arn:aws:ssm:eu-west-1:123456789012:parameter/app/b'}
+          LogConfiguration:
+            LogDriver: awslogs
+            Options: {awslogs-group: /ecs/app, awslogs-region: eu-west-1, awslogs-endpoint: 'https://vpce-1.logs.eu-west-1.vpce.amazonaws.com', awslogs-stream-prefix: app}
+        - Name: proxy
+          Image: nginx:1.27
+        - Name: agent
+          Image: ghcr.io/example/agent:3
+        - Name: hub
+          Image: docker.io/library/redis:7
+"#;
+    let inv = inventory(yaml);
+    let task = Task {
+        runner: Runner::Launcher(Launcher::Service(0)),
+        launch: &dummy_launch(),
+        td: Some(&inv.task_defs[0]),
+        platform: Platform::Fargate("test"),
+        partial: false,
+    };
+    let n = needs_of(&task);
+    assert!(n.complete);
+    let got: Vec<(String, Option<&str>, Option<&str>)> =
+        n.needs.iter().map(|x| (x.svc.name().to_string(), x.region.as_deref(), x.registry.as_deref())).collect();
+    assert_eq!(
+        got,
+        [
+            ("ecr.api".into(), Some("eu-west-1"), None),
+            ("ecr.dkr".into(), Some("eu-west-1"), None),
+            ("s3".into(), None, None),
+            ("s3".into(), Some("eu-west-1"), None),
+            ("secretsmanager".into(), None, None),
+            ("ssm".into(), None, None),
+            ("ssm".into(), Some("eu-west-1"), None),
+            ("logs".into(), Some("eu-west-1"), None),
+            ("internet".into(), None, Some("Docker Hub")),
+            ("internet".into(), None, Some("ghcr.io")),
+        ]
+    );
+    let logs = n.needs.iter().find(|x| x.svc == Svc::Logs).unwrap();
+    assert!(logs.undecidable.as_deref().unwrap().contains("awslogs-endpoint"));
+    let hub = n.needs.iter().find(|x| x.registry.as_deref() == Some("Docker Hub")).unwrap();
+    assert_eq!(hub.why.len(), 2, "nginx and redis both come from Docker Hub");
+}
+
+fn dummy_launch() -> Launch {
+    Launch {
+        cluster: absent(),
+        task_definition: absent(),
+        launch_type: absent(),
+        capacity_providers: absent(),
+        platform_version: absent(),
+        network: absent(),
+        enable_execute_command: absent(),
+        placement_constraints: absent(),
+    }
+}
