@@ -34,7 +34,8 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
         // ECS30x rules decide: a blocked endpoint is their finding, and
         // nothing is left to advise when every endpoint is reachable. Only an
         // undecided path keeps this advice.
-        if let Some(r) = network::analyze_runner(cx.inv, Runner::Launcher(l))
+        let reach = network::analyze_runner(cx.inv, Runner::Launcher(l));
+        if let Some(r) = &reach
             && r.all_subnets_found()
             && (r.any_blocked() || r.all_reachable())
         {
@@ -75,6 +76,28 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
         let f = out.report(ip.at, cx.launcher_resource(l), message);
         for e in &needs.evidence {
             f.evidence(e.clone());
+        }
+        // With a network context, say what left the path undecided.
+        if let Some(r) = &reach {
+            let mut seen = Vec::new();
+            for s in &r.subnets {
+                let why = match (&s.id, s.found) {
+                    (Some(id), false) => vec![format!("subnet `{id}` is not declared in the template")],
+                    (None, _) => vec!["a subnet is not resolved".to_string()],
+                    _ => s
+                        .verdicts
+                        .iter()
+                        .filter(|v| v.state == network::State::Unknown)
+                        .flat_map(|v| v.evidence.iter().cloned())
+                        .collect(),
+                };
+                for w in why {
+                    if !seen.contains(&w) {
+                        f.evidence(format!("path not decided: {w}"));
+                        seen.push(w);
+                    }
+                }
+            }
         }
         let mut fix = "Route the subnets through a NAT gateway".to_string();
         if !endpoints.is_empty() {
