@@ -2,6 +2,7 @@
 
 pub mod iam;
 pub mod image;
+pub mod network;
 pub mod placeholder;
 pub mod schedule;
 pub mod units;

@@ -424,6 +424,9 @@ pub fn load(file: FileId, t: &Template<'_>, resolver: &Resolver<'_, '_>, ctx: &m
             _ => {}
         }
     }
+    // Stand-in ids back to logical ids, so findings name `PrivateSubnetA`
+    // rather than the stand-in `subnet-…`.
+    ctx.names.extend(resolver.physical.borrow().iter().map(|(k, v)| (k.clone(), v.clone())));
     // Target groups learn their load balancers through the listeners.
     let links: Vec<(String, String)> = ctx
         .elb

@@ -41,6 +41,9 @@ pub struct Context {
     pub logs: Logs,
     pub elb: Elb,
     pub schedules: Schedules,
+    /// The template's logical id for each stand-in id or ARN the resolver
+    /// gave a resource (`subnet-0a1b…` → `PrivateSubnetA`), for messages.
+    pub names: std::collections::BTreeMap<String, String>,
 }
 
 fn merge_coverage(into: &mut Coverage, from: &Coverage) {
@@ -79,6 +82,7 @@ impl Context {
         self.elb.load_balancers.extend(other.elb.load_balancers);
         merge_coverage(&mut self.schedules.coverage, &other.schedules.coverage);
         self.schedules.rules.extend(other.schedules.rules);
+        self.names.extend(other.names);
     }
 }
 

@@ -1,8 +1,10 @@
 //! ECS208 assign-public-ip-disabled: Fargate tasks without a public IP reach
 //! AWS and registries only through a NAT gateway or VPC endpoints. Without
-//! network context this is advice: it names what the task will need.
+//! network context this is advice: it names what the task will need. With
+//! it (a template declaring the subnets), the ECS30x rules take over.
 
 use crate::analysis::image;
+use crate::analysis::network::{self, Runner};
 use crate::model::TaskDef;
 use crate::rules::ticked;
 use crate::rules::{Ctx, Sink};
@@ -28,6 +30,17 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
             None if ip.is_missing() => "defaults to `DISABLED`",
             _ => continue,
         };
+        // With the network context loaded and the subnets found in it, the
+        // ECS30x rules decide: a blocked endpoint is their finding, and
+        // nothing is left to advise when every endpoint is reachable. Only an
+        // undecided path keeps this advice.
+        let reach = network::analyze_runner(cx.inv, Runner::Launcher(l));
+        if let Some(r) = &reach
+            && r.all_subnets_found()
+            && (r.any_blocked() || r.all_reachable())
+        {
+            continue;
+        }
         let mut needs = Needs::default();
         match cx.inv.td_of(l) {
             Some(td) => needs.add_task_def(td),
@@ -63,6 +76,28 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
         let f = out.report(ip.at, cx.launcher_resource(l), message);
         for e in &needs.evidence {
             f.evidence(e.clone());
+        }
+        // With a network context, say what left the path undecided.
+        if let Some(r) = &reach {
+            let mut seen = Vec::new();
+            for s in &r.subnets {
+                let why = match (&s.id, s.found) {
+                    (Some(id), false) => vec![format!("subnet `{id}` is not declared in the template")],
+                    (None, _) => vec!["a subnet is not resolved".to_string()],
+                    _ => s
+                        .verdicts
+                        .iter()
+                        .filter(|v| v.state == network::State::Unknown)
+                        .flat_map(|v| v.evidence.iter().cloned())
+                        .collect(),
+                };
+                for w in why {
+                    if !seen.contains(&w) {
+                        f.evidence(format!("path not decided: {w}"));
+                        seen.push(w);
+                    }
+                }
+            }
         }
         let mut fix = "Route the subnets through a NAT gateway".to_string();
         if !endpoints.is_empty() {
