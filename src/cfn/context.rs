@@ -108,6 +108,8 @@ pub fn load(file: FileId, t: &Template<'_>, resolver: &Resolver<'_, '_>, ctx: &m
         *c = Coverage::Template;
     }
     ctx.schedules.coverage = Coverage::Template;
+    ctx.stores.coverage = Coverage::Template;
+    ctx.region = Some(resolver.env.region.clone());
     // The VPCs' implicit main route tables and default network ACLs.
     for res in t.of_type("AWS::EC2::VPC") {
         let vpc_id = resolver.physical_id(&res.id, None).unwrap_or_default();
@@ -235,12 +237,39 @@ pub fn load(file: FileId, t: &Template<'_>, resolver: &Resolver<'_, '_>, ctx: &m
                 }
                 ctx.iam.roles.push(Role {
                     name,
+                    logical_id: Some(res.id.clone()),
                     arn,
                     at,
                     trust,
                     inline,
                     managed: r.strings(&o, "managedPolicyArns", Text::Free),
                 });
+            }
+            "AWS::SecretsManager::Secret" => {
+                if let Some(arn) = resolver.physical_id(&res.id, None) {
+                    let kms_key = r.shaped(&o, "kmsKeyId");
+                    ctx.stores.secrets.push(StoredSecret { arn, at, kms_key, policies: Vec::new() });
+                }
+            }
+            "AWS::KMS::Key" => {
+                let (Some(key_id), Some(arn)) =
+                    (resolver.physical_id(&res.id, None), resolver.physical_id(&res.id, Some("Arn")))
+                else {
+                    continue;
+                };
+                let policy = match resolved.get("KeyPolicy") {
+                    Some(d) => F::known(policy::from_node(&format!("{} key policy", res.id), d), at),
+                    None => F::absent(at),
+                };
+                ctx.stores.keys.push(KmsKey { id: key_id, arn, at, policy, aliases: Vec::new() });
+            }
+            "AWS::ECR::Repository" => {
+                if let Some(arn) = resolver.physical_id(&res.id, Some("Arn")) {
+                    let policy = resolved
+                        .get("RepositoryPolicyText")
+                        .map(|p| policy::from_node(&format!("{} repository policy", res.id), p));
+                    ctx.stores.repositories.push(Repository { arn, at, policy });
+                }
             }
             "AWS::Logs::LogGroup" => {
                 ctx.logs.groups.push(LogGroup { name: F::known(id(), at), at, logical_id: Some(res.id.clone()) })
@@ -409,6 +438,29 @@ pub fn load(file: FileId, t: &Template<'_>, resolver: &Resolver<'_, '_>, ctx: &m
                     if let Some(x) = ctx.iam.roles.iter_mut().find(|x| x.name == role) {
                         x.inline.push((name.clone(), pol.clone()));
                     }
+                }
+            }
+            "AWS::IAM::RolePolicy" => {
+                let (Some(role), Some(name)) = (s("RoleName"), s("PolicyName")) else { continue };
+                let doc = p.get("PolicyDocument").cloned().unwrap_or(Node { off: 0, kind: Kind::Unknown });
+                if let Some(x) = ctx.iam.roles.iter_mut().find(|x| x.name == role) {
+                    x.inline.push((name.clone(), policy::from_node(&name, &doc)));
+                }
+            }
+            "AWS::KMS::Alias" => {
+                if let (Some(alias), Some(target)) = (s("AliasName"), s("TargetKeyId"))
+                    && let Some(k) = ctx.stores.keys.iter_mut().find(|k| k.id == target || k.arn == target)
+                {
+                    k.aliases.push(alias);
+                }
+            }
+            "AWS::SecretsManager::ResourcePolicy" => {
+                let Some(secret) = s("SecretId") else { continue };
+                let doc = p.get("ResourcePolicy").cloned().unwrap_or(Node { off: 0, kind: Kind::Unknown });
+                let pol = policy::from_node(&format!("{} resource policy", res.id), &doc);
+                let arn = ctx.stores.secret(&secret).map(|x| x.arn.clone());
+                if let Some(x) = ctx.stores.secrets.iter_mut().find(|x| Some(&x.arn) == arn.as_ref()) {
+                    x.policies.push(pol);
                 }
             }
             "AWS::ElasticLoadBalancingV2::ListenerRule" => {

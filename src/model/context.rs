@@ -44,6 +44,11 @@ pub struct Context {
     /// The template's logical id for each stand-in id or ARN the resolver
     /// gave a resource (`subnet-0a1b…` → `PrivateSubnetA`), for messages.
     pub names: std::collections::BTreeMap<String, String>,
+    pub stores: Stores,
+    /// The Region the inputs deploy to, when known: what a template's
+    /// `AWS::Region` stands for. Names ECS resolves in the task's own
+    /// Region (an SSM parameter given by name) need it for their ARN.
+    pub region: Option<String>,
 }
 
 fn merge_coverage(into: &mut Coverage, from: &Coverage) {
@@ -83,6 +88,13 @@ impl Context {
         merge_coverage(&mut self.schedules.coverage, &other.schedules.coverage);
         self.schedules.rules.extend(other.schedules.rules);
         self.names.extend(other.names);
+        merge_coverage(&mut self.stores.coverage, &other.stores.coverage);
+        self.stores.secrets.extend(other.stores.secrets);
+        self.stores.keys.extend(other.stores.keys);
+        self.stores.repositories.extend(other.stores.repositories);
+        if self.region.is_none() {
+            self.region = other.region;
+        }
     }
 }
 
@@ -258,6 +270,8 @@ pub struct Iam {
 #[derive(Debug, Clone)]
 pub struct Role {
     pub name: String,
+    /// The template's logical id, when it comes from one.
+    pub logical_id: Option<String>,
     pub arn: String,
     pub at: Loc,
     pub trust: F<Policy>,
@@ -318,6 +332,87 @@ pub struct LoadBalancer {
     pub arn: String,
     pub at: Loc,
     pub security_groups: F<Vec<F<String>>>,
+}
+
+// ----------------------------------------------------------------- stores
+
+/// What tasks read from and how it is protected: Secrets Manager secrets,
+/// KMS keys and ECR repositories, with their resource-based policies (a
+/// policy there may allow a role what its own policies do not).
+#[derive(Debug, Clone, Default)]
+pub struct Stores {
+    pub coverage: Coverage,
+    pub secrets: Vec<StoredSecret>,
+    pub keys: Vec<KmsKey>,
+    pub repositories: Vec<Repository>,
+}
+
+/// A Secrets Manager secret.
+#[derive(Debug, Clone)]
+pub struct StoredSecret {
+    /// The full ARN (with the 6-character suffix).
+    pub arn: String,
+    pub at: Loc,
+    /// `KmsKeyId`: a key id, key ARN, alias name or alias ARN. Absent: the
+    /// AWS managed key `aws/secretsmanager`.
+    pub kms_key: F<String>,
+    /// Resource policies attached to it (`AWS::SecretsManager::ResourcePolicy`).
+    pub policies: Vec<Policy>,
+}
+
+/// A customer managed KMS key.
+#[derive(Debug, Clone)]
+pub struct KmsKey {
+    pub id: String,
+    pub arn: String,
+    pub at: Loc,
+    /// The key policy; absent: the default one, which lets IAM policies of
+    /// the account decide.
+    pub policy: F<Policy>,
+    /// Alias names (`alias/app`) that point to it.
+    pub aliases: Vec<String>,
+}
+
+/// A private ECR repository.
+#[derive(Debug, Clone)]
+pub struct Repository {
+    pub arn: String,
+    pub at: Loc,
+    /// The repository policy (`RepositoryPolicyText`).
+    pub policy: Option<Policy>,
+}
+
+impl Stores {
+    /// A secret by ARN, partial ARN (without the 6-character suffix) or
+    /// name, as Secrets Manager takes a `SecretId`.
+    pub fn secret(&self, id: &str) -> Option<&StoredSecret> {
+        let suffixed = |prefix: &str, arn: &str| {
+            arn.strip_prefix(prefix).is_some_and(|rest| rest.len() == 7 && rest.starts_with('-'))
+        };
+        if id.starts_with("arn:") {
+            return self.secrets.iter().find(|s| s.arn == id || suffixed(id, &s.arn));
+        }
+        self.secrets.iter().find(|s| match s.arn.find(":secret:") {
+            Some(i) => suffixed(id, &s.arn[i + ":secret:".len()..]),
+            None => false,
+        })
+    }
+
+    /// The key a `KmsKeyId` names: key id, key ARN, alias name or alias ARN.
+    pub fn key(&self, reference: &str) -> Option<&KmsKey> {
+        let alias = match reference.find(":alias/") {
+            Some(i) if reference.starts_with("arn:") => Some(&reference[i + 1..]),
+            _ => reference.starts_with("alias/").then_some(reference),
+        };
+        match alias {
+            Some(a) => self.keys.iter().find(|k| k.aliases.iter().any(|x| x == a)),
+            None => self.keys.iter().find(|k| k.id == reference || k.arn == reference),
+        }
+    }
+
+    pub fn repository(&self, arn: &str) -> Option<&Repository> {
+        self.repositories.iter().find(|r| r.arn == arn)
+    }
 }
 
 // -------------------------------------------------------------- schedules

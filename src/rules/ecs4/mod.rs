@@ -1,9 +1,13 @@
 //! ECS4xx: logging.
 
 pub mod awslogs_options_invalid;
+pub mod create_group_without_permission;
+pub mod execution_role_lacks_logs;
 pub mod log_configuration_missing;
 
 crate::family_checks! {
     "ECS401" => log_configuration_missing::check,
     "ECS402" => awslogs_options_invalid::check,
+    "ECS404" => create_group_without_permission::check,
+    "ECS405" => execution_role_lacks_logs::check,
 }

@@ -1,3 +1,12 @@
 //! ECS5xx: IAM roles and secrets.
 
-crate::family_checks! {}
+pub(crate) mod access;
+pub mod execution_role_lacks_ecr;
+pub mod execution_role_lacks_secrets;
+pub mod role_trust_invalid;
+
+crate::family_checks! {
+    "ECS501" => role_trust_invalid::check,
+    "ECS502" => execution_role_lacks_ecr::check,
+    "ECS503" => execution_role_lacks_secrets::check,
+}

@@ -1,9 +1,11 @@
 //! ECS6xx: ECS Exec.
 
+pub mod exec_aws_credentials_in_environment;
 pub mod exec_disabled;
 pub mod exec_init_process;
 pub mod exec_platform_version;
 pub mod exec_readonly_root_filesystem;
+pub mod exec_ssmmessages_denied;
 pub mod exec_task_role_missing;
 
 use crate::model::{Launcher, TdLink};
@@ -16,6 +18,8 @@ crate::family_checks! {
     "ECS603" => exec_readonly_root_filesystem::check,
     "ECS604" => exec_platform_version::check,
     "ECS605" => exec_init_process::check,
+    "ECS606" => exec_ssmmessages_denied::check,
+    "ECS607" => exec_aws_credentials_in_environment::check,
 }
 
 /// Launchers that enable ECS Exec (`enableExecuteCommand: true`).
