@@ -165,6 +165,20 @@ pub struct ExplainArgs {
     /// Refuse input files larger than this many MiB
     #[arg(long, default_value_t = 64, value_name = "MIB")]
     pub max_file_size: u64,
+
+    /// Check an EventBridge schedule expression (`cron(...)`, `rate(...)`) and show its next 3 fire
+    /// times in UTC; exit 1 when it is not valid
+    #[arg(long, value_name = "EXPR", conflicts_with_all = ["reasons", "files", "lines", "task_definitions"])]
+    pub schedule: Option<String>,
+
+    /// With --schedule: also show the times in this IANA time zone (with --scheduler, the schedule's
+    /// ScheduleExpressionTimezone)
+    #[arg(long, value_name = "TZ", requires = "schedule")]
+    pub timezone: Option<String>,
+
+    /// With --schedule: read the expression as EventBridge Scheduler does (`at(...)`, time zones)
+    #[arg(long, requires = "schedule")]
+    pub scheduler: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -320,6 +334,15 @@ fn lint(args: LintArgs) -> i32 {
 
 fn explain(args: ExplainArgs) -> i32 {
     use crate::explain::{catalog::Catalog, report, run};
+    if let Some(expr) = &args.schedule {
+        let json = args.format == ExplainFormat::Json;
+        let (text, code) = crate::explain::schedule::run(expr, args.timezone.as_deref(), args.scheduler, json);
+        if let Err(e) = write_out(args.output.as_ref(), &text) {
+            eprintln!("error: {e}");
+            return 2;
+        }
+        return code;
+    }
     let err_color = ColorChoice::enabled(args.color, std::io::stderr().is_terminal());
     let dirs: Vec<&std::path::Path> = args.rules_dirs.iter().map(PathBuf::as_path).collect();
     let cat = match Catalog::with_dirs(&dirs) {

@@ -195,3 +195,40 @@ fn explain_output_snapshots() {
     let text = String::from_utf8_lossy(&o.stdout).replace(env!("CARGO_PKG_VERSION"), "[version]");
     insta::assert_snapshot!("explain_json", text);
 }
+
+#[test]
+fn schedule_expressions_are_checked() {
+    // Both day fields set: exit 1, a caret under the column, and the fix.
+    let o = run(&["explain", "--schedule", "cron(*/15 * * * * *)"]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "cron(*/15 * * * * *)");
+    assert_eq!(lines[1], format!("{}^", " ".repeat(16)));
+    assert!(lines[2].contains("one of them must be `?`: `cron(*/15 * * * ? *)`"), "{text}");
+
+    // Valid: exit 0, three times in UTC and in the zone given.
+    let o = run(&["explain", "--schedule", "cron(0 9 ? * MON-FRI *)", "--timezone", "Asia/Tokyo"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let times: Vec<&str> = text.lines().filter(|l| l.starts_with("  ")).collect();
+    assert_eq!(times.len(), 3, "{text}");
+    assert!(times.iter().all(|t| t.contains("T09:00:00Z") && t.contains("T18:00:00+09:00[Asia/Tokyo]")), "{text}");
+
+    // Scheduler reads at() and evaluates in the zone; JSON for scripts.
+    let o = run(&["explain", "--schedule", "rate(1 minutes)", "--scheduler", "-f", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&o);
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["service"], "scheduler");
+    assert!(v["error"]["message"].as_str().unwrap().contains("`rate(1 minute)`"));
+    let o = run(&["explain", "--schedule", "at(2199-12-31T23:00:00)", "--scheduler", "--timezone", "Europe/Berlin"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("2199-12-31T22:00:00Z  2199-12-31T23:00:00+01:00[Europe/Berlin]")
+    );
+
+    // A time zone that does not exist is invalid; --timezone needs --schedule.
+    assert_eq!(run(&["explain", "--schedule", "rate(5 minutes)", "--timezone", "Mars/Olympus"]).status.code(), Some(1));
+    assert_eq!(run(&["explain", "--timezone", "UTC"]).status.code(), Some(2));
+}

@@ -21,25 +21,45 @@ fn str_list(n: Option<&Node<'_>>) -> Vec<String> {
     }
 }
 
-/// The network configuration of an ECS target of a rule or schedule;
-/// `key` is `AwsVpcConfiguration` (Events) or `AwsvpcConfiguration`
-/// (Scheduler).
+/// The ECS parameters of a target of a rule or schedule; `vpc_key` is
+/// `AwsVpcConfiguration` (Events) or `AwsvpcConfiguration` (Scheduler) in
+/// templates. The API JSON (`put-targets`, `create-schedule`) spells two
+/// keys in camelCase inside PascalCase objects: `awsvpcConfiguration` and
+/// `capacityProvider`; both spellings are read.
 fn target_launch(r: &mut Reader, o: &Obj<'_, '_>, cluster: F<String>, vpc_key: &'static str) -> Launch {
     let network = r
         .object(o, "networkConfiguration", |r, n| {
-            r.object(&n, vpc_key, |r, a| AwsVpc {
-                at: a.at,
-                subnets: r.strings(&a, "subnets", Text::Shaped),
-                security_groups: r.strings(&a, "securityGroups", Text::Shaped),
-                assign_public_ip: r.string(&a, "assignPublicIp"),
-            })
+            let saved = r.style;
+            let api = saved == KeyStyle::Pascal && n.has(API_VPC_KEY);
+            if api {
+                r.style = KeyStyle::Camel;
+            }
+            let v = r.object(&n, if api { API_VPC_KEY } else { vpc_key }, |r, a| {
+                r.style = saved;
+                AwsVpc {
+                    at: a.at,
+                    subnets: r.strings(&a, "subnets", Text::Shaped),
+                    security_groups: r.strings(&a, "securityGroups", Text::Shaped),
+                    assign_public_ip: r.string(&a, "assignPublicIp"),
+                }
+            });
+            r.style = saved;
+            v
         })
         .flatten();
     Launch {
         cluster,
         task_definition: r.shaped(o, "taskDefinitionArn"),
         launch_type: r.string(o, "launchType"),
-        capacity_providers: r.objects(o, "capacityProviderStrategy", |r, c| r.string(&c, "capacityProvider")),
+        capacity_providers: r.objects(o, "capacityProviderStrategy", |r, c| {
+            let saved = r.style;
+            if c.has("capacityProvider") {
+                r.style = KeyStyle::Camel;
+            }
+            let v = r.string(&c, "capacityProvider");
+            r.style = saved;
+            v
+        }),
         platform_version: r.string(o, "platformVersion"),
         network,
         enable_execute_command: r.boolean(o, "enableExecuteCommand"),
@@ -47,7 +67,12 @@ fn target_launch(r: &mut Reader, o: &Obj<'_, '_>, cluster: F<String>, vpc_key: &
     }
 }
 
-fn event_targets(r: &mut Reader, list: &Node<'_>, kind: RuleKind) -> F<Vec<EventTarget>> {
+/// How the EventBridge and Scheduler APIs spell the key of `AwsVpcConfiguration`.
+const API_VPC_KEY: &str = "awsvpcConfiguration";
+
+/// The targets of a rule (`list`: its `Targets` array) or schedule (its
+/// `Target` object), read with a PascalCase reader.
+pub(crate) fn event_targets(r: &mut Reader, list: &Node<'_>, kind: RuleKind) -> F<Vec<EventTarget>> {
     let read_one = |r: &mut Reader, t: Obj<'_, '_>| {
         let arn = r.shaped(&t, "arn");
         let vpc_key = if kind == RuleKind::Schedule { "awsvpcConfiguration" } else { "awsVpcConfiguration" };
@@ -85,10 +110,20 @@ fn event_targets(r: &mut Reader, list: &Node<'_>, kind: RuleKind) -> F<Vec<Event
     }
 }
 
-fn rule_fields(r: &mut Reader, o: &Obj<'_, '_>, at: Loc, logical_id: Option<String>, kind: RuleKind) -> EventRule {
+/// A rule's or schedule's own fields, read with a PascalCase reader; the
+/// caller fills `targets`.
+pub(crate) fn rule_fields(
+    r: &mut Reader,
+    o: &Obj<'_, '_>,
+    at: Loc,
+    logical_id: Option<String>,
+    kind: RuleKind,
+    origin: RuleOrigin,
+) -> EventRule {
     EventRule {
         at,
         kind,
+        origin,
         logical_id,
         name: r.string(o, "name"),
         event_bus: r.string(o, if kind == RuleKind::Schedule { "groupName" } else { "eventBusName" }),
@@ -300,7 +335,7 @@ pub fn load(file: FileId, t: &Template<'_>, resolver: &Resolver<'_, '_>, ctx: &m
                 });
             }
             "AWS::Events::Rule" => {
-                let mut rule = rule_fields(r, &o, at, Some(res.id.clone()), RuleKind::EventsRule);
+                let mut rule = rule_fields(r, &o, at, Some(res.id.clone()), RuleKind::EventsRule, RuleOrigin::Template);
                 rule.targets = match resolved.get("Targets") {
                     Some(list) if list.kind == Kind::Unknown => F::unknown(Unknown::Unresolved, at),
                     Some(list) => event_targets(r, list, RuleKind::EventsRule),
@@ -309,7 +344,7 @@ pub fn load(file: FileId, t: &Template<'_>, resolver: &Resolver<'_, '_>, ctx: &m
                 ctx.schedules.rules.push(rule);
             }
             "AWS::Scheduler::Schedule" => {
-                let mut rule = rule_fields(r, &o, at, Some(res.id.clone()), RuleKind::Schedule);
+                let mut rule = rule_fields(r, &o, at, Some(res.id.clone()), RuleKind::Schedule, RuleOrigin::Template);
                 rule.targets = match resolved.get("Target") {
                     Some(t) if t.kind == Kind::Unknown => F::unknown(Unknown::Unresolved, at),
                     Some(t) => event_targets(r, t, RuleKind::Schedule),

@@ -7,6 +7,7 @@ pub mod input;
 pub mod redact;
 pub mod report;
 pub mod run;
+pub mod schedule;
 
 use crate::finding::Reported;
 use crate::source::Position;

@@ -4,7 +4,7 @@
 //! live mode fills it from the account. Each part records its coverage, so
 //! that a rule never reads "not found" where it should read "not loaded".
 
-use super::field::F;
+use super::field::{F, Unknown, Val};
 use crate::analysis::iam::Policy;
 use crate::source::Loc;
 
@@ -430,6 +430,8 @@ pub struct EventRule {
     pub at: Loc,
     /// `rule` (AWS::Events::Rule, put-rule) or `schedule` (Scheduler).
     pub kind: RuleKind,
+    /// Which input declared it: what a missing field means depends on it.
+    pub origin: RuleOrigin,
     /// The template's logical id, when it comes from one.
     pub logical_id: Option<String>,
     /// An explicit `Name`.
@@ -448,6 +450,22 @@ pub enum RuleKind {
     Schedule,
 }
 
+/// The input a rule or schedule comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleOrigin {
+    /// A template resource (`AWS::Events::Rule`, `AWS::Scheduler::Schedule`).
+    Template,
+    /// A `put-rule` or `create-schedule` input: it creates or replaces the
+    /// rule of its name.
+    Definition,
+    /// `describe-rule` or `get-schedule` output: what exists already.
+    Described,
+    /// Only targets (`put-targets` input, `list-targets-by-rule` output):
+    /// `name` is the rule they belong to, when the input says; the rule's
+    /// other fields are not given.
+    Targets,
+}
+
 #[derive(Debug, Clone)]
 pub struct EventTarget {
     pub at: Loc,
@@ -457,6 +475,80 @@ pub struct EventTarget {
     /// ECS parameters, read into the same shape services use.
     pub ecs: F<crate::model::Launch>,
     pub task_count: F<i64>,
+}
+
+impl Schedules {
+    /// Joins target lists that name their rule (`put-targets`' `Rule`) to
+    /// that rule when exactly one rule among the inputs has that name on
+    /// that event bus and no targets yet. Lists that find no such rule stay
+    /// on their own.
+    pub fn join_targets(&mut self) {
+        let mut i = 0;
+        while i < self.rules.len() {
+            let t = &self.rules[i];
+            let key = match (t.name.str(), t.bus_name()) {
+                (Some(name), Some(bus)) if t.origin == RuleOrigin::Targets && t.targets.get().is_some() => {
+                    (t.kind, name.to_string(), bus)
+                }
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            let candidates: Vec<usize> = (0..self.rules.len())
+                .filter(|&j| {
+                    let r = &self.rules[j];
+                    r.origin != RuleOrigin::Targets
+                        && r.kind == key.0
+                        && r.name.str() == Some(key.1.as_str())
+                        && r.bus_name().as_deref() == Some(key.2.as_str())
+                })
+                .collect();
+            match candidates.as_slice() {
+                [j] if matches!(
+                    self.rules[*j].targets.val,
+                    Val::Absent | Val::Null | Val::Unknown(Unknown::NotGiven)
+                ) =>
+                {
+                    let list = self.rules.remove(i);
+                    let j = if *j > i { j - 1 } else { *j };
+                    self.rules[j].targets = list.targets;
+                }
+                _ => i += 1,
+            }
+        }
+    }
+}
+
+impl EventRule {
+    /// The event bus (rules) or schedule group (schedules) by name: `default`
+    /// when not given, the name when given as an ARN. `None` when unknown.
+    pub fn bus_name(&self) -> Option<String> {
+        if self.event_bus.is_missing() {
+            return Some("default".to_string());
+        }
+        let bus = self.event_bus.str()?;
+        let name = match bus.split_once(":event-bus/") {
+            Some((_, name)) if bus.starts_with("arn:") => name,
+            _ => bus,
+        };
+        Some(name.to_string())
+    }
+
+    /// What findings call it: its name, its logical id, or what it is.
+    pub fn display_name(&self) -> String {
+        if let Some(n) = self.name.str() {
+            return n.to_string();
+        }
+        if let Some(id) = &self.logical_id {
+            return id.clone();
+        }
+        match (self.kind, self.origin) {
+            (_, RuleOrigin::Targets) => "(targets of an unnamed rule)".to_string(),
+            (RuleKind::EventsRule, _) => "(unnamed rule)".to_string(),
+            (RuleKind::Schedule, _) => "(unnamed schedule)".to_string(),
+        }
+    }
 }
 
 impl Iam {

@@ -1,7 +1,9 @@
 //! Recognising inputs by shape and reading them into the model.
 
+use super::context::{Coverage, EventRule, RuleKind, RuleOrigin};
 use super::ecs::{self, RunTask, Service, ServiceShape, TaskDef, TdShape};
 use super::read::{InputIssue, KeyStyle, Obj, Reader};
+use super::{F, Unknown};
 use crate::source::json::{self, Kind, Node};
 use crate::source::{FileId, Loc};
 
@@ -102,14 +104,25 @@ fn load_root_json(file: FileId, root: &Node<'_>) -> Loaded {
 }
 
 const SHAPES: &str = "a task definition (`containerDefinitions`), a service (`serviceName`, `service`, \
-or `services` from describe-services) or a run-task input (`taskDefinition`)";
+or `services` from describe-services), a run-task input (`taskDefinition`), or an EventBridge rule, \
+its targets or a Scheduler schedule (`ScheduleExpression`, `Targets`)";
+
+impl Loaded {
+    /// Nothing of ours was read.
+    fn is_empty(&self) -> bool {
+        self.task_defs.is_empty()
+            && self.services.is_empty()
+            && self.run_tasks.is_empty()
+            && self.context.schedules.rules.is_empty()
+    }
+}
 
 fn load_root(r: &mut Reader, root: &Node<'_>, out: &mut Loaded) {
     match &root.kind {
         Kind::Obj(_) => {
             let o = r.as_obj(root, "document").expect("object");
             load_object(r, o, out, true);
-            if out.task_defs.is_empty() && out.services.is_empty() && out.run_tasks.is_empty() {
+            if out.is_empty() {
                 // Only the shape issue was raised: the file is not ours.
                 out.unrecognised = out.issues.pop();
             }
@@ -140,7 +153,8 @@ fn load_root(r: &mut Reader, root: &Node<'_>, out: &mut Loaded) {
                     None => issue(out, r.loc(n.off), format!("array element is {}; expected {SHAPES}", n.type_name())),
                 }
             }
-            if out.task_defs.is_empty() && out.services.is_empty() && out.run_tasks.is_empty() {
+            join_listed_targets(&mut out.context.schedules.rules);
+            if out.is_empty() {
                 out.issues.clear();
                 out.unrecognised = Some(InputIssue {
                     at: r.loc(root.off),
@@ -167,6 +181,12 @@ enum Shape {
     DescribeTasks,
     CloudFormation,
     ContainerDefinition,
+    /// `put-rule` input or `describe-rule` output.
+    EventsRule(RuleOrigin),
+    /// `create-schedule` input or `get-schedule` output.
+    Schedule(RuleOrigin),
+    /// `put-targets` input or `list-targets-by-rule` output.
+    Targets,
     Unknown,
 }
 
@@ -198,6 +218,22 @@ fn shape_of(o: &Obj<'_, '_>) -> Shape {
     }
     if o.has("name") && (o.has("image") || o.has("portMappings") || o.has("essential")) {
         return Shape::ContainerDefinition;
+    }
+    // EventBridge and Scheduler speak PascalCase. Output has an `Arn`.
+    let origin = if o.has("Arn") { RuleOrigin::Described } else { RuleOrigin::Definition };
+    if o.has("ScheduleExpression")
+        && (matches!(member_kind("Target"), Some(Kind::Obj(_)))
+            || ["FlexibleTimeWindow", "GroupName", "ScheduleExpressionTimezone", "ActionAfterCompletion"]
+                .iter()
+                .any(|k| o.has(k)))
+    {
+        return Shape::Schedule(origin);
+    }
+    if o.has("Name") && (o.has("ScheduleExpression") || o.has("EventPattern")) {
+        return Shape::EventsRule(origin);
+    }
+    if matches!(member_kind("Targets"), Some(Kind::Arr(_))) {
+        return Shape::Targets;
     }
     Shape::Unknown
 }
@@ -237,6 +273,9 @@ fn load_object(r: &mut Reader, o: Obj<'_, '_>, out: &mut Loaded, whole_file: boo
         Shape::ContainerDefinition => {
             out.task_defs.push(ecs::container_list(r, o.at, vec![o]));
         }
+        Shape::EventsRule(origin) => load_event_rule(r, o, RuleKind::EventsRule, origin, out),
+        Shape::Schedule(origin) => load_event_rule(r, o, RuleKind::Schedule, origin, out),
+        Shape::Targets => load_event_rule(r, o, RuleKind::EventsRule, RuleOrigin::Targets, out),
         Shape::DescribeTasks => issue(
             out,
             o.at,
@@ -260,6 +299,77 @@ fn load_object(r: &mut Reader, o: Obj<'_, '_>, out: &mut Loaded, whole_file: boo
                 format!("an object with keys {}", keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
             };
             issue(out, o.at, format!("{what} is {found}; expected {SHAPES}"));
+        }
+    }
+}
+
+/// An EventBridge rule, its targets, or a Scheduler schedule, read the way
+/// a template's resource is (the APIs and CloudFormation share the
+/// PascalCase spelling).
+fn load_event_rule(r: &mut Reader, o: Obj<'_, '_>, kind: RuleKind, origin: RuleOrigin, out: &mut Loaded) {
+    use crate::cfn::context::{event_targets, rule_fields};
+    let saved = r.style;
+    r.style = KeyStyle::Pascal;
+    let not_given = || F::unknown(Unknown::NotGiven, o.at);
+    let rule = if origin == RuleOrigin::Targets {
+        let targets = match r.member(&o, "targets") {
+            Some(m) => event_targets(r, &m.value, kind),
+            None => F::absent(o.at),
+        };
+        // `put-targets` names its rule; `list-targets-by-rule` output does not.
+        let named = o.has("Rule");
+        EventRule {
+            at: o.at,
+            kind,
+            origin,
+            logical_id: None,
+            name: if named { r.string(&o, "rule") } else { not_given() },
+            event_bus: if named { r.string(&o, "eventBusName") } else { not_given() },
+            schedule_expression: not_given(),
+            timezone: not_given(),
+            state: not_given(),
+            has_event_pattern: false,
+            targets,
+        }
+    } else {
+        let mut rule = rule_fields(r, &o, o.at, None, kind, origin);
+        rule.targets = match kind {
+            RuleKind::Schedule => match r.member(&o, "target") {
+                Some(m) => event_targets(r, &m.value, kind),
+                None => F::absent(o.at),
+            },
+            // `put-rule` and `describe-rule` do not carry the targets.
+            RuleKind::EventsRule => F::unknown(Unknown::NotGiven, o.at),
+        };
+        rule
+    };
+    r.style = saved;
+    out.context.schedules.coverage = Coverage::Template;
+    out.context.schedules.rules.push(rule);
+}
+
+/// A file that holds `describe-rule` output and `list-targets-by-rule`
+/// output side by side: each target list belongs to the rule before it (or,
+/// first in the file, to the rule after it).
+fn join_listed_targets(rules: &mut Vec<EventRule>) {
+    let unnamed_list = |r: &EventRule| r.origin == RuleOrigin::Targets && r.name.is_unknown();
+    let open_rule =
+        |r: &EventRule| r.origin != RuleOrigin::Targets && r.kind == RuleKind::EventsRule && r.targets.get().is_none();
+    let mut i = 0;
+    while i < rules.len() {
+        if !unnamed_list(&rules[i]) {
+            i += 1;
+            continue;
+        }
+        let before = (0..i).rev().find(|&j| open_rule(&rules[j]));
+        let after = || (i + 1..rules.len()).find(|&j| open_rule(&rules[j]));
+        match before.or_else(after) {
+            Some(j) => {
+                let list = rules.remove(i);
+                let j = if j > i { j - 1 } else { j };
+                rules[j].targets = list.targets;
+            }
+            None => i += 1,
         }
     }
 }
@@ -318,6 +428,86 @@ mod tests {
             assert!(l.unrecognised.is_some(), "{text}");
             assert!(l.issues.is_empty(), "{text}");
         }
+    }
+
+    #[test]
+    fn eventbridge_and_scheduler_shapes() {
+        use crate::model::context::{RuleKind, RuleOrigin};
+        let l = load(
+            r#"{"Name": "nightly", "ScheduleExpression": "cron(0 3 * * ? *)", "State": "DISABLED", "EventBusName": "ops"}"#,
+        );
+        let r = &l.context.schedules.rules[0];
+        assert_eq!((r.kind, r.origin), (RuleKind::EventsRule, RuleOrigin::Definition));
+        assert_eq!(r.bus_name().as_deref(), Some("ops"));
+        assert_eq!(r.state.str(), Some("DISABLED"));
+        assert!(r.targets.is_unknown(), "put-rule does not carry targets");
+        assert_eq!(l.context.schedules.coverage, super::Coverage::Template);
+        let l = load(
+            r#"{"Name": "n", "Arn": "arn:aws:events:us-east-1:123456789012:rule/n", "EventPattern": "{}", "State": "ENABLED"}"#,
+        );
+        assert_eq!(l.context.schedules.rules[0].origin, RuleOrigin::Described);
+        // Scheduler's API spells two keys in camelCase.
+        let l = load(
+            r#"{"Name": "s", "ScheduleExpression": "rate(1 hour)", "FlexibleTimeWindow": {"Mode": "OFF"},
+                "Target": {"Arn": "arn:aws:ecs:us-east-1:123456789012:cluster/c", "RoleArn": "arn:aws:iam::123456789012:role/r",
+                  "EcsParameters": {"TaskDefinitionArn": "web:1", "CapacityProviderStrategy": [{"capacityProvider": "FARGATE"}],
+                    "NetworkConfiguration": {"awsvpcConfiguration": {"Subnets": ["subnet-1"]}}}}}"#,
+        );
+        assert!(l.issues.is_empty(), "{:?}", l.issues);
+        let r = &l.context.schedules.rules[0];
+        assert_eq!(r.kind, RuleKind::Schedule);
+        assert_eq!(r.bus_name().as_deref(), Some("default"));
+        let launch = r.targets.items()[0].ecs.get().unwrap();
+        assert_eq!(launch.capacity_providers.items()[0].str(), Some("FARGATE"));
+        assert_eq!(launch.network.get().unwrap().subnets.items()[0].str(), Some("subnet-1"));
+        // put-targets names its rule; list-targets-by-rule output does not.
+        let l = load(
+            r#"{"Rule": "nightly", "Targets": [{"Id": "a", "Arn": "arn:aws:ecs:us-east-1:123456789012:cluster/c"}]}"#,
+        );
+        let r = &l.context.schedules.rules[0];
+        assert_eq!((r.origin, r.name.str()), (RuleOrigin::Targets, Some("nightly")));
+        assert_eq!(r.targets.items()[0].id.str(), Some("a"));
+        let l = load(r#"{"Targets": [], "NextToken": "x"}"#);
+        assert!(l.unrecognised.is_none() && l.context.schedules.rules[0].name.is_unknown());
+        // The shapes of the ECS API are not mistaken for these.
+        assert!(load(r#"{"name": "my-app", "version": "1.0.0"}"#).unrecognised.is_some());
+    }
+
+    #[test]
+    fn listed_targets_join_the_rule_beside_them() {
+        let l = load(
+            r#"[{"Targets": [{"Id": "first"}]},
+                {"Name": "a", "Arn": "arn:aws:events:us-east-1:123456789012:rule/a", "ScheduleExpression": "rate(1 hour)"},
+                {"Name": "b", "Arn": "arn:aws:events:us-east-1:123456789012:rule/b", "ScheduleExpression": "rate(2 hours)"},
+                {"Targets": [{"Id": "of-b"}, {"Id": "of-b-too"}]}]"#,
+        );
+        let rules = &l.context.schedules.rules;
+        assert_eq!(rules.len(), 2);
+        assert_eq!(rules[0].targets.items()[0].id.str(), Some("first"));
+        assert_eq!(rules[1].targets.items().len(), 2);
+    }
+
+    #[test]
+    fn put_targets_join_their_rule_across_files() {
+        use crate::model::context::RuleOrigin;
+        let files = [
+            (
+                "rule.json".to_string(),
+                r#"{"Name": "nightly", "ScheduleExpression": "rate(1 day)", "State": "DISABLED"}"#.to_string(),
+            ),
+            (
+                "targets.json".to_string(),
+                r#"{"Rule": "nightly", "EventBusName": "default", "Targets": [{"Id": "t"}]}"#.to_string(),
+            ),
+            ("other.json".to_string(), r#"{"Rule": "weekly", "Targets": [{"Id": "w"}]}"#.to_string()),
+        ];
+        let loaded = crate::engine::load_texts(&files);
+        let rules = &loaded.inv.context.schedules.rules;
+        assert_eq!(rules.len(), 2, "{rules:?}");
+        assert_eq!(rules[0].name.str(), Some("nightly"));
+        assert_eq!(rules[0].targets.items()[0].id.str(), Some("t"));
+        // No rule `weekly` among the inputs: the list stays on its own.
+        assert_eq!(rules[1].origin, RuleOrigin::Targets);
     }
 
     #[test]

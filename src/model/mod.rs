@@ -195,8 +195,10 @@ impl Inventory {
     }
 
     /// Joins services and run-task inputs to the task definitions they name,
-    /// and decides which task definitions are Fargate ones.
+    /// `put-targets` inputs to the rules they name, and decides which task
+    /// definitions are Fargate ones.
     pub fn link(&mut self) {
+        self.context.schedules.join_targets();
         let by_family = self.family_index();
         let resolve = |l: &Launch| -> TdLink {
             let Some(reference) = l.task_definition.str() else { return TdLink::Unknown };

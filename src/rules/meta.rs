@@ -67,6 +67,21 @@ pub struct Data {
     pub fargate: Fargate,
     pub awslogs: Awslogs,
     pub limits: Limits,
+    pub schedules: Schedules,
+}
+
+/// EventBridge rules, their targets, and Scheduler schedules.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schedules {
+    /// Rule and schedule names (whole string).
+    pub name_pattern: String,
+    pub name_max_length: usize,
+    /// Target ids of a rule (whole string).
+    pub target_id_pattern: String,
+    pub target_id_max_length: usize,
+    /// Targets one rule can have.
+    pub max_targets_per_rule: usize,
 }
 
 #[derive(Debug, Deserialize)]
