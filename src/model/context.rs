@@ -7,6 +7,7 @@
 use super::field::F;
 use crate::analysis::iam::Policy;
 use crate::source::Loc;
+use std::collections::HashMap;
 
 /// How much of a part of the context was loaded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,6 +42,8 @@ pub struct Context {
     pub logs: Logs,
     pub elb: Elb,
     pub schedules: Schedules,
+    /// How templates spell and wire their resources.
+    pub template: TemplateNotes,
 }
 
 fn merge_coverage(into: &mut Coverage, from: &Coverage) {
@@ -68,6 +71,7 @@ impl Context {
         self.network.endpoints.extend(n.endpoints);
         self.network.security_groups.extend(n.security_groups);
         self.network.network_acls.extend(n.network_acls);
+        self.network.unresolved_rules.extend(n.unresolved_rules);
         merge_coverage(&mut self.iam.coverage, &other.iam.coverage);
         self.iam.roles.extend(other.iam.roles);
         self.iam.managed_policies.extend(other.iam.managed_policies);
@@ -77,8 +81,21 @@ impl Context {
         self.elb.target_groups.extend(other.elb.target_groups);
         self.elb.listeners.extend(other.elb.listeners);
         self.elb.load_balancers.extend(other.elb.load_balancers);
+        self.elb.forwarded_elsewhere.extend(other.elb.forwarded_elsewhere);
+        self.elb.unresolved_forwards.extend(other.elb.unresolved_forwards);
         merge_coverage(&mut self.schedules.coverage, &other.schedules.coverage);
         self.schedules.rules.extend(other.schedules.rules);
+        let t = other.template;
+        self.template.resources.extend(t.resources);
+        self.template.unknown_properties.extend(t.unknown_properties);
+        self.template.log_group_names.extend(t.log_group_names);
+        self.template.logical_ids.extend(t.logical_ids);
+    }
+
+    /// A template resource's stand-in id or ARN as its logical id, for
+    /// messages; other ids as they are.
+    pub fn label(&self, id: &str) -> String {
+        self.template.logical_ids.get(id).cloned().unwrap_or_else(|| id.to_string())
     }
 }
 
@@ -95,6 +112,10 @@ pub struct Network {
     pub endpoints: Vec<VpcEndpoint>,
     pub security_groups: Vec<SecurityGroup>,
     pub network_acls: Vec<NetworkAcl>,
+    /// Standalone security group rules (`AWS::EC2::SecurityGroupIngress`,
+    /// `...Egress`) whose group the template does not determine: they may
+    /// belong to any group.
+    pub unresolved_rules: Vec<Loc>,
 }
 
 #[derive(Debug, Clone)]
@@ -287,6 +308,13 @@ pub struct Elb {
     pub target_groups: Vec<TargetGroup>,
     pub listeners: Vec<Listener>,
     pub load_balancers: Vec<LoadBalancer>,
+    /// Target groups that listener rules forward to whose listener is not
+    /// declared here (an imported listener ARN): attached, to a listener
+    /// the inputs do not show.
+    pub forwarded_elsewhere: Vec<String>,
+    /// Listener and listener-rule actions whose target group the template
+    /// does not determine: they may forward to any target group.
+    pub unresolved_forwards: Vec<Loc>,
 }
 
 #[derive(Debug, Clone)]
@@ -413,7 +441,7 @@ impl Network {
     /// The route table that serves a subnet: its explicit association, else
     /// its VPC's main table.
     pub fn route_table_of(&self, subnet: &Subnet) -> Option<&RouteTable> {
-        if let Some(t) = self.route_tables.iter().find(|t| t.subnets.iter().any(|s| *s == subnet.id)) {
+        if let Some(t) = self.route_tables.iter().find(|t| t.subnets.contains(&subnet.id)) {
             return Some(t);
         }
         let vpc = subnet.vpc.str()?;
@@ -422,10 +450,103 @@ impl Network {
 
     /// The network ACL of a subnet: its association, else the VPC default.
     pub fn network_acl_of(&self, subnet: &Subnet) -> Option<&NetworkAcl> {
-        if let Some(a) = self.network_acls.iter().find(|a| a.subnets.iter().any(|s| *s == subnet.id)) {
+        if let Some(a) = self.network_acls.iter().find(|a| a.subnets.contains(&subnet.id)) {
             return Some(a);
         }
         let vpc = subnet.vpc.str()?;
         self.network_acls.iter().find(|a| a.default && a.vpc.str() == Some(vpc))
+    }
+}
+
+// --------------------------------------------------------------- template
+
+/// What only a template's text shows: how it spells properties and names
+/// log groups, and which resources wait for which. Empty outside templates.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateNotes {
+    /// Every resource, with the resources it waits for.
+    pub resources: Vec<TemplateResource>,
+    /// Properties of ECS, EventBridge and Scheduler resources that
+    /// CloudFormation does not know.
+    pub unknown_properties: Vec<UnknownProperty>,
+    /// How task definitions write their `awslogs-group` option.
+    pub log_group_names: Vec<LogGroupName>,
+    /// Stand-in ids and ARNs of template resources → logical ids.
+    pub logical_ids: HashMap<String, String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TemplateResource {
+    /// At the logical id.
+    pub at: Loc,
+    pub id: String,
+    /// `AWS::ECS::Service`, ...
+    pub kind: String,
+    /// The resources CloudFormation creates before this one: its
+    /// `DependsOn`, and those its properties name with `Ref`,
+    /// `Fn::GetAtt` or `Fn::Sub`.
+    pub depends_on: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnknownProperty {
+    /// At the property's key.
+    pub at: Loc,
+    /// The resource's logical id.
+    pub resource: String,
+    /// `AWS::ECS::Service`.
+    pub resource_type: String,
+    /// The property type the key sits in: `AWS::ECS::Service.LoadBalancer`,
+    /// or the resource type at the top.
+    pub in_type: String,
+    /// Where it sits below `Properties`: `LoadBalancers[0]`; empty at the top.
+    pub path: String,
+    pub key: String,
+    /// The known property it most likely stands for.
+    pub suggestion: Option<String>,
+    /// The suggested property is set in the same object as well.
+    pub suggestion_set: bool,
+}
+
+/// A task definition container's `awslogs-group` as the template writes it.
+#[derive(Debug, Clone)]
+pub struct LogGroupName {
+    /// At the `awslogs-group` key, where the container's option is.
+    pub at: Loc,
+    pub written: NameWritten,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameWritten {
+    /// A plain string.
+    Literal,
+    /// An intrinsic that names no template resource: `!Sub
+    /// '/ecs/${AWS::StackName}'`, a parameter.
+    Expression,
+    /// An intrinsic that names a template resource (its logical id).
+    Reference(String),
+}
+
+impl TemplateNotes {
+    /// Whether CloudFormation creates `to` before `from` (both logical ids
+    /// of the template in `file`): `from` depends on it, directly or
+    /// through other resources.
+    pub fn waits_for(&self, file: crate::source::FileId, from: &str, to: &str) -> bool {
+        let deps =
+            |id: &str| self.resources.iter().find(|r| r.at.file == file && r.id == id).map(|r| r.depends_on.as_slice());
+        let mut seen: Vec<&str> = vec![from];
+        let mut todo: Vec<&str> = vec![from];
+        while let Some(id) = todo.pop() {
+            for d in deps(id).unwrap_or_default() {
+                if d == to {
+                    return true;
+                }
+                if !seen.contains(&d.as_str()) {
+                    seen.push(d);
+                    todo.push(d);
+                }
+            }
+        }
+        false
     }
 }
