@@ -528,6 +528,11 @@ pub enum NameWritten {
 }
 
 impl TemplateNotes {
+    /// The resource `id` of the template in `file`.
+    pub fn resource(&self, file: crate::source::FileId, id: &str) -> Option<&TemplateResource> {
+        self.resources.iter().find(|r| r.at.file == file && r.id == id)
+    }
+
     /// Whether CloudFormation creates `to` before `from` (both logical ids
     /// of the template in `file`): `from` depends on it, directly or
     /// through other resources.

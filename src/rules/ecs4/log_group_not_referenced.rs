@@ -54,8 +54,13 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
                 .services
                 .iter()
                 .enumerate()
-                .filter(|(si, s)| cx.inv.service_td[*si] == TdLink::Found(ti) && s.at.file == file)
+                .filter(|(_, s)| s.at.file == file)
                 .filter_map(|(si, s)| Some((si, s.logical_id.as_deref()?)))
+                // Services that run it: joined by family, or naming it in the template.
+                .filter(|(si, id)| {
+                    cx.inv.service_td[*si] == TdLink::Found(ti)
+                        || notes.resource(file, id).is_some_and(|r| r.depends_on.iter().any(|d| d == td_id))
+                })
                 .filter(|(_, id)| !notes.waits_for(file, id, group))
                 .collect();
             if racing.is_empty() {
