@@ -324,8 +324,10 @@ pub fn load(file: FileId, t: &Template<'_>, resolver: &Resolver<'_, '_>, ctx: &m
             }),
             "AWS::ElasticLoadBalancingV2::Listener" => {
                 let mut tgs = Vec::new();
-                if let Some(actions) = resolved.get("DefaultActions") {
-                    action_target_groups(actions, &mut tgs);
+                if let Some(actions) = resolved.get("DefaultActions")
+                    && !action_target_groups(actions, &mut tgs)
+                {
+                    ctx.elb.unresolved_forwards.push(at);
                 }
                 ctx.elb.listeners.push(Listener {
                     arn: id(),
@@ -414,7 +416,10 @@ pub fn load(file: FileId, t: &Template<'_>, resolver: &Resolver<'_, '_>, ctx: &m
             }
             "AWS::EC2::SecurityGroupIngress" | "AWS::EC2::SecurityGroupEgress" => {
                 let egress = res.kind.ends_with("Egress");
-                let Some(group) = s("GroupId") else { continue };
+                let Some(group) = s("GroupId") else {
+                    ctx.network.unresolved_rules.push(at);
+                    continue;
+                };
                 let Some(o) = r.as_obj(&p, "Properties") else { continue };
                 let rule = sg_rule(r, &o, egress);
                 if let Some(sg) = ctx.network.security_groups.iter_mut().find(|g| g.id == group) {
@@ -499,13 +504,18 @@ pub fn load(file: FileId, t: &Template<'_>, resolver: &Resolver<'_, '_>, ctx: &m
                 }
             }
             "AWS::ElasticLoadBalancingV2::ListenerRule" => {
-                let Some(listener) = s("ListenerArn") else { continue };
                 let mut tgs = Vec::new();
-                if let Some(actions) = p.get("Actions") {
-                    action_target_groups(actions, &mut tgs);
+                if let Some(actions) = p.get("Actions")
+                    && !action_target_groups(actions, &mut tgs)
+                {
+                    ctx.elb.unresolved_forwards.push(at);
                 }
-                if let Some(l) = ctx.elb.listeners.iter_mut().find(|l| l.arn == listener) {
-                    l.target_groups.extend(tgs);
+                let listener = s("ListenerArn");
+                match ctx.elb.listeners.iter_mut().find(|l| Some(&l.arn) == listener.as_ref()) {
+                    Some(l) => l.target_groups.extend(tgs),
+                    // An imported listener, or one the template does not
+                    // determine: the target groups are attached all the same.
+                    None => ctx.elb.forwarded_elsewhere.extend(tgs),
                 }
             }
             _ => {}
@@ -531,20 +541,38 @@ pub fn load(file: FileId, t: &Template<'_>, resolver: &Resolver<'_, '_>, ctx: &m
     }
 }
 
-fn action_target_groups(actions: &Node<'_>, out: &mut Vec<String>) {
-    let Kind::Arr(items) = &actions.kind else { return };
+/// The target groups actions forward to, into `out`; false when some
+/// action's target group is not determined by the template.
+fn action_target_groups(actions: &Node<'_>, out: &mut Vec<String>) -> bool {
+    let Kind::Arr(items) = &actions.kind else { return false };
+    let mut resolved = true;
     for a in items {
-        if let Some(tg) = a.get("TargetGroupArn").and_then(Node::as_str) {
-            out.push(tg.to_string());
+        if !matches!(a.kind, Kind::Obj(_)) {
+            resolved = false;
+            continue;
         }
-        if let Some(Kind::Arr(groups)) = a.get("ForwardConfig").and_then(|f| f.get("TargetGroups")).map(|g| &g.kind) {
-            for g in groups {
-                if let Some(tg) = g.get("TargetGroupArn").and_then(Node::as_str) {
-                    out.push(tg.to_string());
+        let mut arns: Vec<&Node<'_>> = a.get("TargetGroupArn").into_iter().collect();
+        match a.get("ForwardConfig").map(|f| (&f.kind, f.get("TargetGroups"))) {
+            None | Some((Kind::Obj(_), None)) => {}
+            Some((Kind::Obj(_), Some(Node { kind: Kind::Arr(groups), .. }))) => {
+                for g in groups {
+                    match (&g.kind, g.get("TargetGroupArn")) {
+                        (Kind::Obj(_), Some(arn)) => arns.push(arn),
+                        (Kind::Obj(_), None) => {}
+                        _ => resolved = false,
+                    }
                 }
+            }
+            _ => resolved = false,
+        }
+        for arn in arns {
+            match arn.as_str() {
+                Some(tg) => out.push(tg.to_string()),
+                None => resolved = false,
             }
         }
     }
+    resolved
 }
 
 fn sg_rule(r: &mut Reader, o: &Obj<'_, '_>, egress: bool) -> SgRule {

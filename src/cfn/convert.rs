@@ -53,6 +53,7 @@ pub fn load_template(file: FileId, root: Node<'_>, notes: &Notes, env: &Env, out
         }
     }
     super::context::load(file, &t, &resolver, &mut out.context, &mut r);
+    super::notes::load(file, &t, &resolver, &mut out.context.template);
     out.issues.append(&mut r.issues);
     out.placeholders.append(&mut r.placeholders);
 }

@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod convert;
+pub mod notes;
 pub mod policy;
 pub mod resolve;
 

@@ -49,6 +49,8 @@ pub struct Context {
     /// `AWS::Region` stands for. Names ECS resolves in the task's own
     /// Region (an SSM parameter given by name) need it for their ARN.
     pub region: Option<String>,
+    /// How templates spell and wire their resources.
+    pub template: TemplateNotes,
 }
 
 fn merge_coverage(into: &mut Coverage, from: &Coverage) {
@@ -76,6 +78,7 @@ impl Context {
         self.network.endpoints.extend(n.endpoints);
         self.network.security_groups.extend(n.security_groups);
         self.network.network_acls.extend(n.network_acls);
+        self.network.unresolved_rules.extend(n.unresolved_rules);
         merge_coverage(&mut self.iam.coverage, &other.iam.coverage);
         self.iam.roles.extend(other.iam.roles);
         self.iam.managed_policies.extend(other.iam.managed_policies);
@@ -85,6 +88,8 @@ impl Context {
         self.elb.target_groups.extend(other.elb.target_groups);
         self.elb.listeners.extend(other.elb.listeners);
         self.elb.load_balancers.extend(other.elb.load_balancers);
+        self.elb.forwarded_elsewhere.extend(other.elb.forwarded_elsewhere);
+        self.elb.unresolved_forwards.extend(other.elb.unresolved_forwards);
         merge_coverage(&mut self.schedules.coverage, &other.schedules.coverage);
         self.schedules.rules.extend(other.schedules.rules);
         self.names.extend(other.names);
@@ -95,6 +100,16 @@ impl Context {
         if self.region.is_none() {
             self.region = other.region;
         }
+        let t = other.template;
+        self.template.resources.extend(t.resources);
+        self.template.unknown_properties.extend(t.unknown_properties);
+        self.template.log_group_names.extend(t.log_group_names);
+    }
+
+    /// A template resource's stand-in id or ARN as its logical id, for
+    /// messages; other ids as they are.
+    pub fn label(&self, id: &str) -> String {
+        self.names.get(id).cloned().unwrap_or_else(|| id.to_string())
     }
 }
 
@@ -111,6 +126,10 @@ pub struct Network {
     pub endpoints: Vec<VpcEndpoint>,
     pub security_groups: Vec<SecurityGroup>,
     pub network_acls: Vec<NetworkAcl>,
+    /// Standalone security group rules (`AWS::EC2::SecurityGroupIngress`,
+    /// `...Egress`) whose group the template does not determine: they may
+    /// belong to any group.
+    pub unresolved_rules: Vec<Loc>,
 }
 
 #[derive(Debug, Clone)]
@@ -305,6 +324,13 @@ pub struct Elb {
     pub target_groups: Vec<TargetGroup>,
     pub listeners: Vec<Listener>,
     pub load_balancers: Vec<LoadBalancer>,
+    /// Target groups that listener rules forward to whose listener is not
+    /// declared here (an imported listener ARN): attached, to a listener
+    /// the inputs do not show.
+    pub forwarded_elsewhere: Vec<String>,
+    /// Listener and listener-rule actions whose target group the template
+    /// does not determine: they may forward to any target group.
+    pub unresolved_forwards: Vec<Loc>,
 }
 
 #[derive(Debug, Clone)]
@@ -618,5 +644,101 @@ impl Network {
         }
         let vpc = subnet.vpc.str()?;
         self.network_acls.iter().find(|a| a.default && a.vpc.str() == Some(vpc))
+    }
+}
+
+// --------------------------------------------------------------- template
+
+/// What only a template's text shows: how it spells properties and names
+/// log groups, and which resources wait for which. Empty outside templates.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateNotes {
+    /// Every resource, with the resources it waits for.
+    pub resources: Vec<TemplateResource>,
+    /// Properties of ECS, EventBridge and Scheduler resources that
+    /// CloudFormation does not know.
+    pub unknown_properties: Vec<UnknownProperty>,
+    /// How task definitions write their `awslogs-group` option.
+    pub log_group_names: Vec<LogGroupName>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TemplateResource {
+    /// At the logical id.
+    pub at: Loc,
+    pub id: String,
+    /// `AWS::ECS::Service`, ...
+    pub kind: String,
+    /// The resources CloudFormation creates before this one: its
+    /// `DependsOn`, and those its properties name with `Ref`,
+    /// `Fn::GetAtt` or `Fn::Sub`.
+    pub depends_on: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnknownProperty {
+    /// At the property's key.
+    pub at: Loc,
+    /// The resource's logical id.
+    pub resource: String,
+    /// `AWS::ECS::Service`.
+    pub resource_type: String,
+    /// The property type the key sits in: `AWS::ECS::Service.LoadBalancer`,
+    /// or the resource type at the top.
+    pub in_type: String,
+    /// Where it sits below `Properties`: `LoadBalancers[0]`; empty at the top.
+    pub path: String,
+    pub key: String,
+    /// The known property it most likely stands for.
+    pub suggestion: Option<String>,
+    /// The suggested property is set in the same object as well.
+    pub suggestion_set: bool,
+}
+
+/// A task definition container's `awslogs-group` as the template writes it.
+#[derive(Debug, Clone)]
+pub struct LogGroupName {
+    /// At the `awslogs-group` key, where the container's option is.
+    pub at: Loc,
+    pub written: NameWritten,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameWritten {
+    /// A plain string.
+    Literal,
+    /// An intrinsic that names no template resource: `!Sub
+    /// '/ecs/${AWS::StackName}'`, a parameter.
+    Expression,
+    /// An intrinsic that names a template resource (its logical id).
+    Reference(String),
+}
+
+impl TemplateNotes {
+    /// The resource `id` of the template in `file`.
+    pub fn resource(&self, file: crate::source::FileId, id: &str) -> Option<&TemplateResource> {
+        self.resources.iter().find(|r| r.at.file == file && r.id == id)
+    }
+
+    /// Whether CloudFormation creates `to` before `from` (both logical ids
+    /// of the template in `file`): `from` depends on it, directly or
+    /// through other resources.
+    pub fn waits_for(&self, file: crate::source::FileId, from: &str, to: &str) -> bool {
+        let deps =
+            |id: &str| self.resources.iter().find(|r| r.at.file == file && r.id == id).map(|r| r.depends_on.as_slice());
+        let mut seen: Vec<&str> = vec![from];
+        let mut todo: Vec<&str> = vec![from];
+        while let Some(id) = todo.pop() {
+            for d in deps(id).unwrap_or_default() {
+                if d == to {
+                    return true;
+                }
+                if !seen.contains(&d.as_str()) {
+                    seen.push(d);
+                    todo.push(d);
+                }
+            }
+        }
+        false
     }
 }

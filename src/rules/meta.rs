@@ -68,6 +68,9 @@ pub struct Data {
     pub awslogs: Awslogs,
     pub limits: Limits,
     pub schedules: Schedules,
+    /// `rules/data/cfn-properties.toml`.
+    #[serde(rename = "cfn-properties")]
+    pub cfn_properties: CfnProperties,
 }
 
 /// EventBridge rules, their targets, and Scheduler schedules.
@@ -176,6 +179,18 @@ impl Range {
     pub fn contains(&self, v: i64) -> bool {
         v >= self.min && v <= self.max
     }
+}
+
+/// CloudFormation property names per resource type and nested property
+/// type, from the resource schemas (see the data file's header).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CfnProperties {
+    /// Return values a template may carry and CloudFormation ignores.
+    pub read_only: BTreeMap<String, Vec<String>>,
+    /// Type name → property name → value type (`string`, `map`,
+    /// `list of X`, or a nested type name).
+    pub types: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// All rule records, sorted by id. Panics on a malformed embedded record:

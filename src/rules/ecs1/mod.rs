@@ -18,6 +18,8 @@ pub mod plaintext_secret_in_environment;
 pub mod port_mapping_invalid;
 pub mod secret_reference_invalid;
 
+pub mod cfn_property_unknown;
+
 crate::family_checks! {
     "ECS101" => family_name_invalid::check,
     "ECS102" => fargate_requires_awsvpc::check,
@@ -36,4 +38,6 @@ crate::family_checks! {
     "ECS115" => execution_role_missing::check,
     "ECS116" => secret_reference_invalid::check,
     "ECS117" => port_mapping_invalid::check,
+
+    "ECS120" => cfn_property_unknown::check,
 }
