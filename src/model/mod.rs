@@ -200,25 +200,29 @@ impl Inventory {
     pub fn link(&mut self) {
         self.context.schedules.join_targets();
         let by_family = self.family_index();
-        let resolve = |l: &Launch| -> TdLink {
+        // A task definition from the same file wins (a template's service
+        // runs the template's task definition, whatever other files hold).
+        let resolve = |l: &Launch, file: crate::source::FileId| -> TdLink {
             let Some(reference) = l.task_definition.str() else { return TdLink::Unknown };
             let (family, rev) = parse_td_reference(reference);
             match by_family.get(family) {
                 None => TdLink::NotProvided,
                 Some(candidates) => {
-                    let pick = candidates.iter().rev().find(|&&i| {
+                    let fits = |i: usize| {
                         let td = &self.task_defs[i];
                         match (rev, td.revision.get()) {
                             (Some(want), Some(have)) => want == *have,
                             _ => true,
                         }
-                    });
+                    };
+                    let same_file = candidates.iter().rev().find(|&&i| fits(i) && self.task_defs[i].at.file == file);
+                    let pick = same_file.or_else(|| candidates.iter().rev().find(|&&i| fits(i)));
                     pick.map_or(TdLink::NotProvided, |&i| TdLink::Found(i))
                 }
             }
         };
-        let service_td = self.services.iter().map(|s| resolve(&s.launch)).collect();
-        let run_task_td = self.run_tasks.iter().map(|r| resolve(&r.launch)).collect();
+        let service_td = self.services.iter().map(|s| resolve(&s.launch, s.at.file)).collect();
+        let run_task_td = self.run_tasks.iter().map(|r| resolve(&r.launch, r.at.file)).collect();
         drop(by_family);
         self.service_td = service_td;
         self.run_task_td = run_task_td;
