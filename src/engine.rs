@@ -107,10 +107,11 @@ fn load_with(names: &[Name], env: &Env, read: impl Fn(usize) -> Result<String, I
                 }
                 Err(e) => (String::new(), Err(LoadError::Read(e))),
             };
-            let file = match &name.disk {
+            let mut file = match &name.disk {
                 Some(p) => SourceFile::from_disk(name.display.clone(), text, p.clone()),
                 None => SourceFile::new(name.display.clone(), text),
             };
+            file.template = result.as_ref().is_ok_and(|l| l.template);
             (file, result)
         })
         .collect();
@@ -207,8 +208,10 @@ pub fn settle(findings: Vec<Finding>, sources: &Sources, config: &Config, pointe
         .zip(positions)
         .map(|(f, location)| {
             let m = meta::rule(f.rule).unwrap_or_else(|| panic!("rule {} has no record", f.rule));
+            // Rules that quote the template's own spelling keep it.
+            let template = sources.get(f.at.file).template && !matches!(f.rule, "ECS003" | "ECS120");
             let severity = config.severity.get(f.rule).copied().or(f.severity).unwrap_or(m.severity);
-            Reported {
+            let mut r = Reported {
                 rule: f.rule.to_string(),
                 name: m.name.clone(),
                 severity,
@@ -218,7 +221,14 @@ pub fn settle(findings: Vec<Finding>, sources: &Sources, config: &Config, pointe
                 evidence: f.evidence,
                 fix: f.fix.unwrap_or_else(|| first_paragraph(&m.fix)),
                 doc: m.doc.clone(),
+            };
+            if template {
+                use crate::report::spelling::for_template;
+                r.message = for_template(&r.message);
+                r.fix = for_template(&r.fix);
+                r.evidence = r.evidence.iter().map(|e| for_template(e)).collect();
             }
+            r
         })
         .collect();
     out.par_sort_by(|a, b| {

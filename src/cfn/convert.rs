@@ -15,6 +15,7 @@ use crate::source::{FileId, Loc};
 /// Reads a template into `out`.
 pub fn load_template(file: FileId, root: Node<'_>, notes: &Notes, env: &Env, out: &mut Loaded) {
     let loc = |off: u32| Loc { file, off };
+    out.template = true;
     let _ = notes;
     let t = Template::new(root);
     let resolver = Resolver::new(&t, env);

@@ -29,6 +29,8 @@ pub struct Loaded {
     pub suppressions: Vec<Suppression>,
     /// What a template declares around its tasks.
     pub context: super::context::Context,
+    /// The file is a CloudFormation template.
+    pub template: bool,
 }
 
 /// A key written twice in one mapping, with the lines of both.

@@ -49,13 +49,15 @@ pub struct SourceFile {
     /// Where to read the text again (for JSON pointers), and its length then.
     disk: Option<(std::path::PathBuf, usize)>,
     line_starts: Vec<u32>,
+    /// A CloudFormation template: findings spell fields its way.
+    pub template: bool,
 }
 
 impl SourceFile {
     /// A file whose text stays in memory.
     pub fn new(path: String, text: String) -> Self {
         let line_starts = line_starts(text.as_bytes());
-        SourceFile { path, text: Some(text), disk: None, line_starts }
+        SourceFile { path, text: Some(text), disk: None, line_starts, template: false }
     }
 
     /// A file read from `disk`: its text is dropped when it is ASCII, and
@@ -64,7 +66,7 @@ impl SourceFile {
         let line_starts = line_starts(text.as_bytes());
         let len = text.len();
         let text = if text.is_ascii() { None } else { Some(text) };
-        SourceFile { path, text, disk: Some((disk, len)), line_starts }
+        SourceFile { path, text, disk: Some((disk, len)), line_starts, template: false }
     }
 
     /// The text, from memory or read again; `None` when the file changed
