@@ -277,7 +277,8 @@ fn target_names(inv: &Inventory, rule: usize, target: usize) -> (String, String,
         (RuleKind::EventsRule, None) => (format!("EventBridge rule `{name}`"), name.clone()),
         (RuleKind::Schedule, _) => (format!("schedule `{name}`"), name.clone()),
     };
-    (capitalize(&label), label, Resource { kind: "schedule", name: resource_name })
+    let kind = crate::rules::ecs7::scheduled::rule_resource(r).kind;
+    (capitalize(&label), label, Resource { kind, name: resource_name })
 }
 
 fn capitalize(s: &str) -> String {

@@ -31,7 +31,7 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
 }
 
 fn resource(rule: &EventRule) -> Resource {
-    Resource { kind: "schedule", name: schedule_name(rule).to_string() }
+    Resource { kind: super::scheduled::rule_resource(rule).kind, name: schedule_name(rule).to_string() }
 }
 
 fn subject(rule: &EventRule, role: &Access<'_>) -> String {
