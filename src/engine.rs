@@ -171,7 +171,7 @@ enum LoadError {
 /// Runs every enabled rule over the inventory.
 pub fn check(inv: &Inventory, config: &Config) -> Vec<Finding> {
     let data = meta::data();
-    let ctx = Ctx { inv, data };
+    let ctx = Ctx::new(inv, data);
     let enabled: Vec<&rules::Check> = rules::checks().filter(|c| config.is_enabled(c.id)).collect();
     enabled
         .par_iter()

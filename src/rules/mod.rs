@@ -23,6 +23,20 @@ use meta::Data;
 pub struct Ctx<'a> {
     pub inv: &'a Inventory,
     pub data: &'a Data,
+    /// The network reachability of every task, worked out once for all the
+    /// rules that need it.
+    reach: std::sync::OnceLock<Vec<crate::analysis::network::TaskReach<'a>>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(inv: &'a Inventory, data: &'a Data) -> Self {
+        Ctx { inv, data, reach: std::sync::OnceLock::new() }
+    }
+
+    /// [`crate::analysis::network::analyze`], computed on first use.
+    pub fn reach(&self) -> &[crate::analysis::network::TaskReach<'a>] {
+        self.reach.get_or_init(|| crate::analysis::network::analyze(self.inv))
+    }
 }
 
 /// Where a rule puts its findings.

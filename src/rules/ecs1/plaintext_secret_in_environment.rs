@@ -202,7 +202,7 @@ mod tests {
         let l = load_json(FileId(0), json).expect("parses");
         let mut inv = Inventory { task_defs: l.task_defs, ..Inventory::default() };
         inv.link();
-        let cx = Ctx { inv: &inv, data: meta::data() };
+        let cx = Ctx::new(&inv, meta::data());
         let mut sink = Sink::new("ECS114");
         check(&cx, &mut sink);
         sink.findings

@@ -34,8 +34,8 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
         // ECS30x rules decide: a blocked endpoint is their finding, and
         // nothing is left to advise when every endpoint is reachable. Only an
         // undecided path keeps this advice.
-        let reach = network::analyze_runner(cx.inv, Runner::Launcher(l));
-        if let Some(r) = &reach
+        let reach = cx.reach().iter().find(|r| r.task.runner == Runner::Launcher(l));
+        if let Some(r) = reach
             && r.all_subnets_found()
             && (r.any_blocked() || r.all_reachable())
         {

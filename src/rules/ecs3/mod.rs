@@ -167,8 +167,7 @@ impl Blocked<'_> {
 
 /// Calls `f` for each task with needs blocked for `cause`.
 pub(crate) fn each_blocked(cx: &Ctx<'_>, cause: Cause, mut f: impl FnMut(&Blocked<'_>)) {
-    let all = network::analyze(cx.inv);
-    for reach in &all {
+    for reach in cx.reach() {
         let Some(vpc) = reach.task.launch.network.get() else { continue };
         let mut subnets: Vec<(String, Loc)> = Vec::new();
         let mut blocked_needs: Vec<usize> = Vec::new();

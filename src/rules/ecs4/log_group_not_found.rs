@@ -110,7 +110,7 @@ mod tests {
         inv.context.logs.coverage = coverage;
         inv.link();
         let mut out = Sink::new("ECS403");
-        super::check(&Ctx { inv: &inv, data: meta::data() }, &mut out);
+        super::check(&Ctx::new(&inv, meta::data()), &mut out);
         out.findings
     }
 
