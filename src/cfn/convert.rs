@@ -6,6 +6,7 @@ use super::resolve::{Env, Resolver};
 use super::{Resource, Template};
 use crate::model::F;
 use crate::model::ecs::{self, ServiceShape, TdShape};
+use crate::model::field::{Unknown, Val};
 use crate::model::load::{Loaded, Suppression};
 use crate::model::read::{KeyStyle, Reader};
 use crate::source::json::Node;
@@ -36,6 +37,10 @@ pub fn load_template(file: FileId, root: Node<'_>, notes: &Notes, env: &Env, out
                 if td.family.is_missing() {
                     // CloudFormation names it after the stack and logical id.
                     td.family = F::known(resolver.task_family(&res.id), loc(res.key_off));
+                } else if matches!(td.family.val, Val::Unknown(Unknown::Unresolved)) {
+                    // A family from a parameter without a value: the `Ref`s of
+                    // services carry the same stand-in, so they still link.
+                    td.family = F::known(resolver.task_family(&res.id), td.family.at);
                 }
                 td.logical_id = Some(res.id.clone());
                 out.task_defs.push(td);

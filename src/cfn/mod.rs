@@ -289,3 +289,28 @@ mod context_tests {
         assert!(launch.network.is_missing());
     }
 }
+
+#[cfg(test)]
+mod link_tests {
+    use crate::model::{Inventory, Launcher, TdLink};
+
+    fn inventory(text: &str) -> Inventory {
+        let l = crate::model::load::load_file(crate::source::FileId(0), text, true, &Default::default()).unwrap();
+        let mut inv = Inventory { task_defs: l.task_defs, services: l.services, ..Default::default() };
+        inv.link();
+        inv
+    }
+
+    #[test]
+    fn a_service_links_its_task_definition_whatever_names_the_family() {
+        for family in
+            ["", "      Family: web\n", "      Family: !Ref Project\n", "      Family: !Sub '${Project}-web'\n"]
+        {
+            let text = format!(
+                "Parameters:\n  Project:\n    Type: String\nResources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n{family}      ContainerDefinitions:\n        - Name: app\n          Image: nginx:1\n  Service:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !Ref Task\n"
+            );
+            let inv = inventory(&text);
+            assert!(matches!(inv.td_link(Launcher::Service(0)), TdLink::Found(0)), "with {family:?}");
+        }
+    }
+}

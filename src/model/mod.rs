@@ -115,6 +115,14 @@ impl TaskDef {
     }
 }
 
+impl Service {
+    /// The name findings use: the logical id of a template resource (its
+    /// `ServiceName` is often built from parameters), else the service name.
+    pub fn display_name(&self) -> &str {
+        self.logical_id.as_deref().or(self.name.str()).unwrap_or("(unnamed service)")
+    }
+}
+
 impl Container {
     /// `essential` defaults to true.
     pub fn is_essential(&self) -> bool {

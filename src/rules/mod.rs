@@ -119,7 +119,7 @@ impl Ctx<'_> {
         match l {
             Launcher::Service(i) => {
                 let s = &self.inv.services[i];
-                Resource { kind: "service", name: s.name.str().unwrap_or("(unnamed service)").to_string() }
+                Resource { kind: "service", name: s.display_name().to_string() }
             }
             Launcher::RunTask(i) => {
                 let r = &self.inv.run_tasks[i];

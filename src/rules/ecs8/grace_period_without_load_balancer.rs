@@ -37,7 +37,7 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
             cx.launcher_resource(l),
             format!(
                 "Service `{}` sets `healthCheckGracePeriodSeconds: {grace}`, but has no health check for it to apply to",
-                s.name.str().unwrap_or("(unnamed service)")
+                s.display_name()
             ),
         )
         .evidence("no `loadBalancers` and no `vpcLatticeConfigurations`")
