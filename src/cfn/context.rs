@@ -329,6 +329,11 @@ pub fn load(file: FileId, t: &Template<'_>, resolver: &Resolver<'_, '_>, ctx: &m
                 {
                     ctx.elb.unresolved_forwards.push(at);
                 }
+                ctx.elb.forwarders.extend(tgs.iter().map(|tg| Forwarder {
+                    at,
+                    logical_id: res.id.clone(),
+                    target_group: tg.clone(),
+                }));
                 ctx.elb.listeners.push(Listener {
                     arn: id(),
                     at,
@@ -510,6 +515,11 @@ pub fn load(file: FileId, t: &Template<'_>, resolver: &Resolver<'_, '_>, ctx: &m
                 {
                     ctx.elb.unresolved_forwards.push(at);
                 }
+                ctx.elb.forwarders.extend(tgs.iter().map(|tg| Forwarder {
+                    at,
+                    logical_id: res.id.clone(),
+                    target_group: tg.clone(),
+                }));
                 let listener = s("ListenerArn");
                 match ctx.elb.listeners.iter_mut().find(|l| Some(&l.arn) == listener.as_ref()) {
                     Some(l) => l.target_groups.extend(tgs),

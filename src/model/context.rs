@@ -90,6 +90,7 @@ impl Context {
         self.elb.load_balancers.extend(other.elb.load_balancers);
         self.elb.forwarded_elsewhere.extend(other.elb.forwarded_elsewhere);
         self.elb.unresolved_forwards.extend(other.elb.unresolved_forwards);
+        self.elb.forwarders.extend(other.elb.forwarders);
         merge_coverage(&mut self.schedules.coverage, &other.schedules.coverage);
         self.schedules.rules.extend(other.schedules.rules);
         self.names.extend(other.names);
@@ -331,6 +332,17 @@ pub struct Elb {
     /// Listener and listener-rule actions whose target group the template
     /// does not determine: they may forward to any target group.
     pub unresolved_forwards: Vec<Loc>,
+    /// Which template resource (listener or listener rule) forwards to
+    /// which target group, so rules can tell whether a service waits for it.
+    pub forwarders: Vec<Forwarder>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Forwarder {
+    /// At the listener's or rule's logical id.
+    pub at: Loc,
+    pub logical_id: String,
+    pub target_group: String,
 }
 
 #[derive(Debug, Clone)]
