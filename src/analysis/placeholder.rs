@@ -54,6 +54,18 @@ pub fn is_placeholder_in_shaped_field(s: &str) -> bool {
     if is_caps_token(t) && names_a_value(t) {
         return true;
     }
+    // `your-docker-image-url`, `your ECR url`, `YOUR_ACCOUNT_ID`.
+    if t.split([' ', '-', '_', '.', '/', ':']).next().is_some_and(|w| w.eq_ignore_ascii_case("your")) {
+        return true;
+    }
+    // `subnet-id`, `sg-xxxxxxxx`, `vpc-XXXX`: an id prefix with a word
+    // instead of the hexadecimal part.
+    if let Some((prefix, rest)) = t.split_once('-')
+        && ["subnet", "sg", "vpc"].contains(&prefix)
+        && (rest.len() >= 2 && rest.chars().all(|c| c == 'x' || c == 'X') || names_a_value(&rest.to_ascii_uppercase()))
+    {
+        return true;
+    }
     if let Some(rest) = t.strip_prefix("arn:") {
         let parts: Vec<&str> = rest.splitn(5, ':').collect();
         // partition:service:region:account:resource
@@ -193,6 +205,12 @@ mod tests {
             "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:IMAGE_TAG",
             "arn:aws:iam::AWS_ACCOUNT_ID:role/x",
             "arn:aws:secretsmanager:REGION:123456789012:secret:db",
+            "your ECR url",
+            "your-docker-image-url",
+            "YOUR_ACCOUNT_ID.dkr.ecr.us-east-1.amazonaws.com/app:1",
+            "subnet-id",
+            "sg-xxxxxxxx",
+            "subnet-ID",
         ] {
             assert!(is_placeholder_in_shaped_field(s), "{s}");
         }
@@ -205,6 +223,9 @@ mod tests {
             "arn:aws:secretsmanager:us-east-1:123456789012:secret:PROD_DB-AbCdEf",
             "ECS_TASK_ROLE",
             "my-registry.example.com/team/app:RC_1",
+            "subnet-0a1b2c3d4e5f67890",
+            "sg-0123abcd",
+            "yourls/yourls:6",
         ] {
             assert!(!is_placeholder_in_shaped_field(s), "{s}");
         }
