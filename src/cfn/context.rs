@@ -306,9 +306,12 @@ pub fn load(file: FileId, t: &Template<'_>, resolver: &Resolver<'_, '_>, ctx: &m
                     ctx.stores.repositories.push(Repository { arn, at, policy });
                 }
             }
-            "AWS::Logs::LogGroup" => {
-                ctx.logs.groups.push(LogGroup { name: F::known(id(), at), at, logical_id: Some(res.id.clone()) })
-            }
+            "AWS::Logs::LogGroup" => ctx.logs.groups.push(LogGroup {
+                name: F::known(id(), at),
+                at,
+                logical_id: Some(res.id.clone()),
+                kms_key: r.shaped(&o, "kmsKeyId"),
+            }),
             "AWS::ElasticLoadBalancingV2::TargetGroup" => ctx.elb.target_groups.push(TargetGroup {
                 arn: id(),
                 at,

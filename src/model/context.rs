@@ -315,6 +315,8 @@ pub struct LogGroup {
     pub at: Loc,
     /// The template resource that creates it.
     pub logical_id: Option<String>,
+    /// The KMS key that encrypts it (`KmsKeyId`, an ARN).
+    pub kms_key: F<String>,
 }
 
 // -------------------------------------------------------- load balancing

@@ -4,6 +4,7 @@ pub mod awslogs_options_invalid;
 pub mod create_group_without_permission;
 pub mod execution_role_lacks_logs;
 pub mod log_configuration_missing;
+pub mod log_group_kms_key_unusable;
 pub mod log_group_not_found;
 pub mod log_group_not_referenced;
 
@@ -14,4 +15,5 @@ crate::family_checks! {
     "ECS404" => create_group_without_permission::check,
     "ECS405" => execution_role_lacks_logs::check,
     "ECS406" => log_group_not_referenced::check,
+    "ECS407" => log_group_kms_key_unusable::check,
 }
