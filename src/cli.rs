@@ -35,12 +35,15 @@ Examples:
   aws ecs describe-tasks --cluster c --tasks t | ecs-triage explain -
   ecs-triage explain --lines reasons.txt          one reason per line; repeats are counted
   ecs-triage explain --file tasks.json --task-definition taskdef.json --format json
+  ecs-triage explain --schedule 'cron(0 3 ? * MON-FRI *)'   is it valid, when does it fire
+  ecs-triage explain --schedule 'cron(0 9 * * ? *)' --scheduler --timezone Europe/Berlin
 
 Each input gets the stage that failed, the likely causes ranked (with the checks that confirm
 them and the fix), and the evidence the input holds. With a task definition (in the same file
 or given with --task-definition) the lint rules run on it and confirm causes.
 
-Exit status: 0 every input explained, 1 at least one input not recognised, 2 input error.";
+Exit status: 0 every input explained, 1 at least one input not recognised, 2 input error.
+With --schedule: 0 the expression is valid, 1 it is not.";
 
 #[derive(Parser, Debug)]
 #[command(name = "ecs-triage", version, about = ABOUT, propagate_version = true)]
