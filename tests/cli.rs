@@ -296,3 +296,36 @@ fn usage_errors_exit_2() {
     assert_eq!(run(d.path(), &["frobnicate"]).status.code(), Some(2));
     assert_eq!(run(d.path(), &["--help"]).status.code(), Some(0));
 }
+
+/// The bundled examples do what the README says: the fixed ones raise no
+/// error or warning, each broken one raises the mistakes it was written with.
+#[test]
+fn bundled_examples_lint_as_described() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for clean in ["examples/clean", "examples/cloudformation/web-and-nightly-report.yaml"] {
+        let o = run(root, &["lint", clean, "--format", "json", "--fail-on", "warning"]);
+        assert_eq!(o.status.code(), Some(0), "{clean}: {}", stdout(&o));
+    }
+    let expect: &[(&str, &[&str])] = &[
+        (
+            "examples/cloudformation/web-and-nightly-report-broken.yaml",
+            &["ECS120", "ECS301", "ECS406", "ECS701", "ECS706", "ECS804"],
+        ),
+        ("examples/broken", &["ECS101", "ECS102", "ECS103", "ECS201", "ECS402", "ECS602", "ECS801"]),
+    ];
+    for (path, rules) in expect {
+        let o = run(root, &["lint", path, "--format", "json", "--fail-on", "warning"]);
+        assert_eq!(o.status.code(), Some(1), "{path}");
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let found: std::collections::BTreeSet<&str> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] != "info")
+            .map(|f| f["rule"].as_str().unwrap())
+            .collect();
+        for r in *rules {
+            assert!(found.contains(r), "{path}: {r} not among {found:?}");
+        }
+    }
+}
