@@ -1,8 +1,13 @@
 //! Embeds every file under `rules/` (rule records, data tables, catalog) so
 //! the binary carries its knowledge and adding a record needs no Rust edit.
 //!
-//! Two tables come out of it:
-//! - `embedded_rules.rs`: every `.toml` file under `rules/`;
+//! Three tables come out of it:
+//! - `embedded_rules.rs`: every `.toml` file under `rules/`, as written
+//!   (error messages, `--rules-dir` merging and the tests read these);
+//! - `embedded_json.rs`: the same files converted to JSON, with the literal
+//!   prefilter of each catalog pattern worked out, because JSON parses
+//!   several times faster than TOML and a process that explains one reason
+//!   should not spend its time reading its own data;
 //! - `embedded_policies.rs`: every `.json` file under
 //!   `rules/data/managed-policies/` (AWS managed policy documents, kept in
 //!   the JSON form AWS publishes so they can be compared with
@@ -10,6 +15,9 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+#[path = "src/explain/literals.rs"]
+mod literals;
 
 fn collect(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
@@ -50,6 +58,7 @@ fn main() {
         "EMBEDDED",
     );
     std::fs::write(out.join("embedded_rules.rs"), rules).unwrap();
+    std::fs::write(out.join("embedded_json.rs"), json_table(&root)).unwrap();
 
     let policies_dir = root.join("data/managed-policies");
     println!("cargo:rerun-if-changed={}", policies_dir.display());
@@ -61,4 +70,37 @@ fn main() {
         "MANAGED_POLICY_FILES",
     );
     std::fs::write(out.join("embedded_policies.rs"), policies).unwrap();
+}
+
+/// Every `.toml` file under `rules/` as JSON text, and for every pattern
+/// of the catalog records its required literal sets.
+fn json_table(root: &Path) -> String {
+    let mut files = Vec::new();
+    collect(root, "toml", &mut files);
+    files.sort();
+    let mut code = String::from(
+        "/// Every `.toml` file under `rules/` as JSON: (path relative to `rules/`, JSON text).\n\
+         pub static EMBEDDED_JSON: &[(&str, &str)] = &[\n",
+    );
+    let mut literals = String::from(
+        "/// The required literal sets of each shipped catalog pattern: (pattern, sets).\n\
+         pub static CATALOG_LITERALS: &[(&str, &[&[&str]])] = &[\n",
+    );
+    for f in &files {
+        let rel = f.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        let text = std::fs::read_to_string(f).unwrap();
+        let value: toml::Value = toml::from_str(&text).unwrap_or_else(|e| panic!("rules/{rel}: {e}"));
+        let json = serde_json::to_string(&value).unwrap();
+        writeln!(code, "    ({rel:?}, {json:?}),").unwrap();
+        if rel.starts_with("catalog/") {
+            let patterns = value.get("patterns").and_then(toml::Value::as_array).cloned().unwrap_or_default();
+            for p in patterns.iter().filter_map(toml::Value::as_str) {
+                let sets: Vec<String> = literals::required_literals(p).iter().map(|set| format!("&{set:?}")).collect();
+                writeln!(literals, "    ({p:?}, &[{}]),", sets.join(", ")).unwrap();
+            }
+        }
+    }
+    code.push_str("];\n");
+    literals.push_str("];\n");
+    code + &literals
 }

@@ -8,6 +8,8 @@
 //!
 //! - `ecs-triage explain --lines FILE` on all of them (target: < 1 s);
 //! - the whole process on one reason (target: < 10 ms).
+//!
+//! `cargo bench --bench explain -- --generate FILE` only writes the reasons.
 
 #[path = "common.rs"]
 mod common;
@@ -39,6 +41,13 @@ fn main() {
     let mut rng = Rng(0x5DEE_CE66_D1CE_4E5B);
     let n = 100_000;
     let lines: Vec<String> = (0..n).map(|i| vary(examples[i % examples.len()], &mut rng)).collect();
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--generate") {
+        let out = args.get(i + 1).expect("--generate FILE");
+        std::fs::write(out, lines.join("\n")).unwrap();
+        println!("wrote {n} reasons to {out}");
+        return;
+    }
     let distinct: std::collections::HashSet<&String> = lines.iter().collect();
     let dir = tempfile_dir();
     let file = dir.join("reasons.txt");

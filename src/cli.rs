@@ -406,7 +406,7 @@ fn catalog_record_text(r: &crate::explain::catalog::Record) -> String {
     s.push_str("\n## Causes, most likely first\n\n");
     for (i, c) in r.causes.iter().enumerate() {
         s.push_str(&format!("{}. [{}] {}\n", i + 1, c.category, c.summary));
-        for ch in &c.checks {
+        for ch in c.checks.iter() {
             s.push_str(&format!("   - check: {ch}\n"));
         }
         s.push_str(&format!("   - fix: {}\n", c.fix));

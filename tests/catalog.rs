@@ -2,7 +2,7 @@
 //! example is won by its own record (no shadowing), truncated messages
 //! still match, and the fields follow the style.
 
-use ecs_triage::explain::catalog::{Catalog, Category};
+use ecs_triage::explain::catalog::{Catalog, Category, Match};
 use ecs_triage::rules::meta;
 use std::collections::BTreeSet;
 
@@ -24,6 +24,13 @@ fn every_example_is_won_by_its_own_record() {
         for ex in &r.examples {
             for code in &codes {
                 let all = cat.matches(ex, *code);
+                let key = |m: Option<Match>| m.map(|m| (m.record, m.by_exit_code));
+                assert_eq!(
+                    key(cat.best(ex, *code)),
+                    key(all.first().copied()),
+                    "{}: best and matches disagree on {ex:?}",
+                    r.id
+                );
                 match all.first() {
                     Some(m) if cat.records[m.record].id == r.id => {}
                     Some(m) => failures.push(format!(
@@ -76,15 +83,33 @@ fn records_follow_the_style() {
         assert!(r.title.len() <= 110, "{}: title longer than 110 characters", r.id);
         assert!(r.doc.starts_with("https://"), "{}: doc", r.id);
         assert_ne!(r.category, Category::Unknown, "{}: a record explains something", r.id);
+        assert!(!r.patterns.is_empty(), "{}: no patterns", r.id);
+        assert_eq!(r.causes.first().map(|c| c.category), Some(r.category), "{}: category is the first cause's", r.id);
         for c in &r.causes {
             assert!(c.summary.len() >= 20, "{}: cause summary too short", r.id);
             assert!(!c.checks.is_empty(), "{}: cause `{}` has no checks", r.id, c.summary);
             assert!(c.fix.len() >= 10, "{}: cause `{}` has no fix", r.id, c.summary);
-            for rule in &c.rules {
+            for rule in c.rules.iter() {
                 assert!(lint_ids.contains(rule.as_str()), "{}: unknown lint rule {rule}", r.id);
             }
         }
     }
+}
+
+/// The binary reads its records from the JSON `build.rs` made of them; that
+/// must be the records as the TOML says.
+#[test]
+fn shipped_json_is_the_toml() {
+    let texts: Vec<(String, String)> = meta::EMBEDDED
+        .iter()
+        .filter(|(p, _)| p.starts_with("catalog/"))
+        .map(|(p, t)| (format!("rules/{p}"), t.to_string()))
+        .collect();
+    let from_toml = Catalog::from_texts(&texts).unwrap_or_else(|e| panic!("{e}"));
+    let from_json = catalog();
+    assert_eq!(format!("{:?}", from_toml.records), format!("{:?}", from_json.records));
+    assert_eq!(format!("{:?}", from_toml.prefixes), format!("{:?}", from_json.prefixes));
+    assert!(from_json.records.len() >= 60);
 }
 
 #[test]

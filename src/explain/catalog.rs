@@ -14,10 +14,10 @@
 //! record's examples against every other record to catch shadowing.
 
 use aho_corasick::AhoCorasick;
-use regex::{Regex, RegexBuilder};
+use regex::bytes::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 macro_rules! kebab_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal,)* }) => {
@@ -110,7 +110,7 @@ impl Stage {
 pub struct Record {
     pub id: String,
     /// One line: what happened.
-    pub title: String,
+    pub title: Arc<str>,
     /// The primary category: that of the first cause.
     pub category: Category,
     pub stage: Stage,
@@ -135,21 +135,22 @@ pub struct Record {
     #[serde(default)]
     pub benign: bool,
     pub causes: Vec<Cause>,
-    pub doc: String,
+    pub doc: Arc<str>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cause {
     pub category: Category,
-    pub summary: String,
+    // Shared, not copied, by every explanation that reports the cause.
+    pub summary: Arc<str>,
     /// What confirms or rules the cause out: the field, API call or
     /// permission to look at.
-    pub checks: Vec<String>,
-    pub fix: String,
+    pub checks: Arc<[String]>,
+    pub fix: Arc<str>,
     /// Lint rules whose findings on the task definition confirm this cause.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub rules: Vec<String>,
+    #[serde(default, skip_serializing_if = "<[String]>::is_empty")]
+    pub rules: Arc<[String]>,
 }
 
 /// The error-category prefixes of stopped reasons, for reasons no record
@@ -191,10 +192,19 @@ pub struct Catalog {
     pub records: Vec<Record>,
     pub prefixes: Vec<Prefix>,
     patterns: Vec<Pattern>,
-    /// Lower-cased required literals of the patterns.
-    literals: AhoCorasick,
-    /// For each literal: the pattern it belongs to.
-    literal_pattern: Vec<usize>,
+    /// Lower-cased required literals of the patterns, each once.
+    literal_texts: Vec<String>,
+    /// A DFA over them, built once enough reasons have shown that a run
+    /// is long: building it takes longer than explaining one reason, and
+    /// searching a few hundred literals one by one is quick on one line.
+    literals: OnceLock<Option<AhoCorasick>>,
+    scans: std::sync::atomic::AtomicUsize,
+    /// For each literal: the pattern it belongs to, and which of the
+    /// pattern's literal sets it is in.
+    literal_owner: Vec<Vec<(usize, u8)>>,
+    /// For each pattern: the bits of all its literal sets. A pattern is
+    /// tried only when the text holds a literal of each set.
+    pattern_sets: Vec<u64>,
     /// Patterns with no required literal: always tried.
     always: Vec<usize>,
 }
@@ -211,8 +221,11 @@ impl Pattern {
     }
 }
 
-/// Compiles a catalog pattern: case-insensitive, ASCII-only classes where
-/// the pattern allows it (much smaller automata, and reasons are ASCII).
+/// Compiles a catalog pattern: case-insensitive, on bytes with ASCII-only
+/// classes where the pattern allows it. Unicode `\w`, `.` and `\S` make
+/// automata many times larger and slower to build, and reasons are ASCII
+/// (`normalize` turns the curly quotes newer agents write into straight
+/// ones).
 fn compile(p: &str) -> Result<Regex, regex::Error> {
     RegexBuilder::new(p)
         .case_insensitive(true)
@@ -221,42 +234,16 @@ fn compile(p: &str) -> Result<Regex, regex::Error> {
         .or_else(|_| RegexBuilder::new(p).case_insensitive(true).build())
 }
 
-/// Literals one of which every match of `p` contains (lower-cased), or
-/// `None` when no such set is known.
-fn required_literals(p: &str) -> Option<Vec<String>> {
-    use regex_syntax::hir::{Hir, HirKind};
-    fn req(h: &Hir) -> Option<Vec<String>> {
-        match h.kind() {
-            HirKind::Literal(l) => {
-                let s = String::from_utf8_lossy(&l.0).to_ascii_lowercase();
-                (s.len() >= 3).then(|| vec![s])
-            }
-            HirKind::Capture(c) => req(&c.sub),
-            HirKind::Repetition(r) if r.min >= 1 => req(&r.sub),
-            HirKind::Concat(parts) => {
-                // The best single part: the one whose shortest literal is
-                // longest.
-                parts.iter().filter_map(req).max_by_key(|set| set.iter().map(String::len).min().unwrap_or(0))
-            }
-            HirKind::Alternation(branches) => {
-                let mut all = Vec::new();
-                for b in branches {
-                    all.extend(req(b)?);
-                }
-                Some(all)
-            }
-            _ => None,
-        }
-    }
-    let hir = regex_syntax::ParserBuilder::new().build().parse(p).ok()?;
-    req(&hir)
-}
+#[path = "literals.rs"]
+mod literals;
+use literals::required_literals;
 
 /// A record that matched, and how well.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Match {
     pub record: usize,
-    /// Length of the longest matched text.
+    /// Length of the longest matched text. [`Catalog::best`] leaves it 0
+    /// when no rival record made the length matter.
     pub len: usize,
     /// The match used the exit code too.
     pub by_exit_code: bool,
@@ -278,7 +265,7 @@ pub fn normalize(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn parse_record(file: &str, text: &str, check_patterns: bool) -> Result<Record, CatalogError> {
+fn parse_record(file: &str, text: &str) -> Result<Record, CatalogError> {
     let r: Record = toml::from_str(text).map_err(|e| {
         let (line, column) = match e.span() {
             Some(s) => {
@@ -290,6 +277,13 @@ fn parse_record(file: &str, text: &str, check_patterns: bool) -> Result<Record, 
         };
         CatalogError { file: file.to_string(), line, column, message: e.message().trim().to_string() }
     })?;
+    check_record(file, &r)?;
+    Ok(r)
+}
+
+/// What a user's record must satisfy before use; the test suite holds the
+/// shipped records to the same.
+fn check_record(file: &str, r: &Record) -> Result<(), CatalogError> {
     let err = |message: String| CatalogError { file: file.to_string(), line: None, column: None, message };
     let id_ok = r.id.len() >= 3 && r.id.starts_with("SR") && r.id[2..].bytes().all(|b| b.is_ascii_digit());
     if !id_ok {
@@ -307,35 +301,43 @@ fn parse_record(file: &str, text: &str, check_patterns: bool) -> Result<Record, 
             r.id, r.category, r.causes[0].category
         )));
     }
-    if check_patterns {
-        for p in &r.patterns {
-            if let Err(e) = compile(p) {
-                return Err(err(format!("{}: pattern `{p}` does not compile: {e}", r.id)));
-            }
+    for p in &r.patterns {
+        if let Err(e) = compile(p) {
+            return Err(err(format!("{}: pattern `{p}` does not compile: {e}", r.id)));
         }
     }
-    Ok(r)
+    Ok(())
+}
+
+/// The shipped records and prefix table, from the JSON form `build.rs`
+/// made of `rules/catalog/` (TOML takes several times longer to read, and
+/// one explained reason should not spend its time reading its own data).
+fn shipped() -> (Vec<Record>, Vec<Prefix>) {
+    let mut records = Vec::new();
+    let mut prefixes = Vec::new();
+    for (path, json) in crate::rules::meta::EMBEDDED_JSON.iter().filter(|(p, _)| p.starts_with("catalog/")) {
+        if path.ends_with("prefixes.toml") {
+            let p: PrefixFile = serde_json::from_str(json).unwrap_or_else(|e| panic!("rules/{path}: {e}"));
+            prefixes.extend(p.prefix);
+        } else {
+            records.push(serde_json::from_str(json).unwrap_or_else(|e| panic!("rules/{path}: {e}")));
+        }
+    }
+    (records, prefixes)
 }
 
 impl Catalog {
     /// The catalog shipped in the binary.
     pub fn builtin() -> Result<Catalog, CatalogError> {
-        let texts: Vec<(String, String)> = crate::rules::meta::EMBEDDED
-            .iter()
-            .filter(|(p, _)| p.starts_with("catalog/"))
-            .map(|(p, t)| (format!("rules/{p}"), t.to_string()))
-            .collect();
-        Catalog::from_texts(&texts)
+        let (records, prefixes) = shipped();
+        Catalog::build(records, prefixes)
     }
 
     /// The shipped catalog plus every `*.toml` record in `dirs`. A user
     /// record with the id of a shipped one replaces it.
     pub fn with_dirs(dirs: &[&Path]) -> Result<Catalog, CatalogError> {
-        let mut texts: Vec<(String, String)> = crate::rules::meta::EMBEDDED
-            .iter()
-            .filter(|(p, _)| p.starts_with("catalog/"))
-            .map(|(p, t)| (format!("rules/{p}"), t.to_string()))
-            .collect();
+        let (mut records, mut prefixes) = shipped();
+        let mut texts = Vec::new();
         for dir in dirs {
             let entries = std::fs::read_dir(dir).map_err(|e| CatalogError {
                 file: dir.display().to_string(),
@@ -356,14 +358,27 @@ impl Catalog {
                 texts.push((p.display().to_string(), text));
             }
         }
-        Catalog::from_texts(&texts)
+        Catalog::merge(&mut records, &mut prefixes, &texts, false)?;
+        Catalog::build(records, prefixes)
     }
 
     /// Builds a catalog from (file name, TOML text) pairs. `prefixes.toml`
-    /// holds the prefix table; every other file is one record.
+    /// holds the prefix table; every other file is one record, and two
+    /// records with one id are an error.
     pub fn from_texts(texts: &[(String, String)]) -> Result<Catalog, CatalogError> {
-        let mut records: Vec<Record> = Vec::new();
-        let mut prefixes = Vec::new();
+        let (mut records, mut prefixes) = (Vec::new(), Vec::new());
+        Catalog::merge(&mut records, &mut prefixes, texts, true)?;
+        Catalog::build(records, prefixes)
+    }
+
+    /// Adds TOML records to `records`; with `unique` false a record replaces
+    /// the one with its id.
+    fn merge(
+        records: &mut Vec<Record>,
+        prefixes: &mut Vec<Prefix>,
+        texts: &[(String, String)],
+        unique: bool,
+    ) -> Result<(), CatalogError> {
         for (file, text) in texts {
             if file.ends_with("prefixes.toml") {
                 let p: PrefixFile = toml::from_str(text).map_err(|e| CatalogError {
@@ -375,11 +390,9 @@ impl Catalog {
                 prefixes.extend(p.prefix);
                 continue;
             }
-            // Shipped records are checked by the test suite; a user's are
-            // checked here, so that a bad one is an error before use.
-            let r = parse_record(file, text, !file.starts_with("rules/catalog/"))?;
+            let r = parse_record(file, text)?;
             match records.iter_mut().find(|x| x.id == r.id) {
-                Some(existing) if file.starts_with("rules/catalog/") => {
+                Some(existing) if unique => {
                     return Err(CatalogError {
                         file: file.clone(),
                         line: None,
@@ -391,34 +404,65 @@ impl Catalog {
                 None => records.push(r),
             }
         }
+        Ok(())
+    }
+
+    fn build(mut records: Vec<Record>, prefixes: Vec<Prefix>) -> Result<Catalog, CatalogError> {
         records.sort_by(|a, b| a.id.cmp(&b.id));
+        // The literal sets of shipped patterns were worked out at build time.
+        let known: std::collections::HashMap<&str, &[&[&str]]> =
+            crate::rules::meta::CATALOG_LITERALS.iter().copied().collect();
         let mut patterns = Vec::new();
-        let mut literals = Vec::new();
-        let mut literal_pattern = Vec::new();
+        let mut literals: Vec<String> = Vec::new();
+        let mut literal_owner: Vec<Vec<(usize, u8)>> = Vec::new();
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut pattern_sets = Vec::new();
         let mut always = Vec::new();
         for (i, r) in records.iter().enumerate() {
             for p in &r.patterns {
                 let idx = patterns.len();
-                match required_literals(p) {
-                    Some(lits) => {
-                        for l in lits {
-                            literals.push(l);
-                            literal_pattern.push(idx);
-                        }
-                    }
-                    None => always.push(idx),
+                let sets: Vec<Vec<String>> = match known.get(p.as_str()) {
+                    Some(sets) => sets.iter().map(|set| set.iter().map(|l| l.to_string()).collect()).collect(),
+                    None => required_literals(p),
+                };
+                // A pattern is a candidate when every set has a hit; more
+                // than 64 sets would not fit the mask, and fewer still
+                // gate soundly.
+                let sets = &sets[..sets.len().min(64)];
+                if sets.is_empty() {
+                    always.push(idx);
                 }
+                for (k, set) in sets.iter().enumerate() {
+                    for l in set {
+                        // Patterns share literals; the automaton holds each once.
+                        let at = match seen.get(l) {
+                            Some(&at) => at,
+                            None => {
+                                seen.insert(l.clone(), literals.len());
+                                literals.push(l.clone());
+                                literal_owner.push(Vec::new());
+                                literals.len() - 1
+                            }
+                        };
+                        literal_owner[at].push((idx, k as u8));
+                    }
+                }
+                pattern_sets.push(if sets.len() == 64 { u64::MAX } else { (1u64 << sets.len()) - 1 });
                 patterns.push(Pattern { record: i, source: p.clone(), compiled: OnceLock::new() });
             }
         }
-        let literals =
-            AhoCorasick::builder().ascii_case_insensitive(true).build(&literals).map_err(|e| CatalogError {
-                file: "rules/catalog".into(),
-                line: None,
-                column: None,
-                message: format!("the pattern literals do not compile together: {e}"),
-            })?;
-        Ok(Catalog { records, prefixes, patterns, literals, literal_pattern, always })
+        let literal_texts = literals;
+        Ok(Catalog {
+            records,
+            prefixes,
+            patterns,
+            literal_texts,
+            literals: OnceLock::new(),
+            scans: std::sync::atomic::AtomicUsize::new(0),
+            literal_owner,
+            pattern_sets,
+            always,
+        })
     }
 
     /// Compiles every pattern now (tests, and callers about to match many
@@ -432,13 +476,54 @@ impl Catalog {
         Ok(())
     }
 
+    /// The patterns worth running on `text`: those whose every literal set
+    /// has a member in it, and those without literals.
+    /// The literal automaton, once 256 reasons have been scanned.
+    fn automaton(&self) -> Option<&AhoCorasick> {
+        if let Some(ac) = self.literals.get() {
+            return ac.as_ref();
+        }
+        if self.scans.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < 256 {
+            return None;
+        }
+        self.literals
+            .get_or_init(|| {
+                AhoCorasick::builder().kind(Some(aho_corasick::AhoCorasickKind::DFA)).build(&self.literal_texts).ok()
+            })
+            .as_ref()
+    }
+
+    fn candidates(&self, text: &str) -> Vec<usize> {
+        // The literals are lower-case; so is the text they are sought in.
+        let lower = text.to_ascii_lowercase();
+        let mut hits: Vec<(usize, u64)> = Vec::new();
+        let mut mark = |literal: usize| {
+            for &(pattern, set) in &self.literal_owner[literal] {
+                match hits.iter_mut().find(|(p, _)| *p == pattern) {
+                    Some((_, bits)) => *bits |= 1 << set,
+                    None => hits.push((pattern, 1 << set)),
+                }
+            }
+        };
+        match self.automaton() {
+            Some(ac) => ac.find_overlapping_iter(&lower).for_each(|m| mark(m.pattern().as_usize())),
+            None => {
+                for (i, l) in self.literal_texts.iter().enumerate() {
+                    if memchr::memmem::find(lower.as_bytes(), l.as_bytes()).is_some() {
+                        mark(i);
+                    }
+                }
+            }
+        }
+        let mut out = self.always.clone();
+        out.extend(hits.into_iter().filter(|&(p, bits)| bits == self.pattern_sets[p]).map(|(p, _)| p));
+        out
+    }
+
     /// Every record that matches `text` (with `exit_code`, when known).
     pub fn matches(&self, text: &str, exit_code: Option<i64>) -> Vec<Match> {
         let text = normalize(text);
-        let mut candidates: Vec<usize> = self.always.clone();
-        for m in self.literals.find_overlapping_iter(text.as_ref()) {
-            candidates.push(self.literal_pattern[m.pattern().as_usize()]);
-        }
+        let mut candidates = self.candidates(&text);
         candidates.sort_unstable();
         candidates.dedup();
         let mut out: Vec<Match> = Vec::new();
@@ -449,7 +534,7 @@ impl Catalog {
             if by_exit_code && !exit_code.is_some_and(|c| r.exit_codes.contains(&c)) {
                 continue;
             }
-            let Some(found) = p.regex().and_then(|re| re.find(&text)) else { continue };
+            let Some(found) = p.regex().and_then(|re| re.find(text.as_bytes())) else { continue };
             let len = found.len();
             match out.iter_mut().find(|m| m.record == p.record) {
                 Some(m) => m.len = m.len.max(len),
@@ -460,9 +545,54 @@ impl Catalog {
         out
     }
 
-    /// The winning record for `text`, if any.
+    /// The winning record for `text`, if any: [`Catalog::matches`]' first,
+    /// without running the patterns of records that cannot win.
     pub fn best(&self, text: &str, exit_code: Option<i64>) -> Option<Match> {
-        self.matches(text, exit_code).into_iter().next()
+        let text = normalize(text);
+        let mut candidates: Vec<(i32, bool, usize)> = Vec::new();
+        let mut add = |i: usize| {
+            let r = &self.records[self.patterns[i].record];
+            let by_exit_code = !r.exit_codes.is_empty();
+            if by_exit_code && !exit_code.is_some_and(|c| r.exit_codes.contains(&c)) {
+                return;
+            }
+            candidates.push((r.priority, by_exit_code, i));
+        };
+        self.candidates(&text).into_iter().for_each(&mut add);
+        // Highest (priority, exit code) first: the first group with a match
+        // holds the winner, and only its matches need their lengths.
+        candidates.sort_unstable_by(|a, b| (b.0, b.1, a.2).cmp(&(a.0, a.1, b.2)));
+        candidates.dedup();
+        let mut best: Option<Match> = None;
+        for (at, &(priority, by_exit_code, i)) in candidates.iter().enumerate() {
+            if let Some(b) = &best {
+                let r = &self.records[b.record];
+                if (priority, by_exit_code) < (r.priority, b.by_exit_code) {
+                    break;
+                }
+            }
+            let p = &self.patterns[i];
+            let Some(re) = p.regex() else { continue };
+            // With no rival record in its group, a pattern that matches
+            // wins whatever its length: skip finding where the match starts.
+            let group = candidates[at..].iter().take_while(|c| (c.0, c.1) == (priority, by_exit_code));
+            let rivals = best.is_some() || group.clone().any(|c| self.patterns[c.2].record != p.record);
+            let len = if rivals {
+                match re.find(text.as_bytes()) {
+                    Some(found) => found.len(),
+                    None => continue,
+                }
+            } else if re.is_match(text.as_bytes()) {
+                return Some(Match { record: p.record, len: 0, by_exit_code });
+            } else {
+                continue;
+            };
+            let m = Match { record: p.record, len, by_exit_code };
+            if best.is_none_or(|b| self.compare(&m, &b) == std::cmp::Ordering::Greater) {
+                best = Some(m);
+            }
+        }
+        best
     }
 
     /// Compares two matches by the catalog's order: `Greater` when `a` wins.
@@ -482,5 +612,42 @@ impl Catalog {
 
     pub fn record(&self, id: &str) -> Option<&Record> {
         self.records.iter().find(|r| r.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Catalog;
+
+    /// The first reasons are searched literal by literal, later ones with
+    /// the automaton: both must pick the same candidates.
+    #[test]
+    fn literal_search_and_automaton_agree() {
+        let texts: Vec<String> = Catalog::builtin()
+            .unwrap()
+            .records
+            .iter()
+            .flat_map(|r| r.examples.iter())
+            .flat_map(|e| [e.clone(), e.to_uppercase(), e.chars().take(60).collect()])
+            .collect();
+        let mut nonempty = 0;
+        for chunk in texts.chunks(200) {
+            let cat = Catalog::builtin().unwrap();
+            let sorted = |mut v: Vec<usize>| {
+                v.sort_unstable();
+                v
+            };
+            let by_literal: Vec<Vec<usize>> = chunk.iter().map(|t| sorted(cat.candidates(t))).collect();
+            assert!(cat.literals.get().is_none(), "still searching literal by literal");
+            while cat.literals.get().is_none() {
+                cat.candidates("warm up");
+            }
+            assert!(cat.literals.get().unwrap().is_some(), "the automaton builds");
+            for (t, want) in chunk.iter().zip(&by_literal) {
+                assert_eq!(&sorted(cat.candidates(t)), want, "{t}");
+            }
+            nonempty += by_literal.iter().filter(|c| !c.is_empty()).count();
+        }
+        assert!(nonempty > texts.len() / 2, "{nonempty} of {}", texts.len());
     }
 }

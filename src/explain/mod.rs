@@ -14,17 +14,18 @@ use crate::source::Position;
 use catalog::{Catalog, Category, Cause, Match, Stage};
 use input::{Event, Task};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A cause as reported: the catalog's cause, plus what confirmed it.
 #[derive(Debug, Clone, Serialize)]
 pub struct CauseOut {
     pub category: Category,
-    pub summary: String,
-    pub checks: Vec<String>,
-    pub fix: String,
+    pub summary: Arc<str>,
+    pub checks: Arc<[String]>,
+    pub fix: Arc<str>,
     /// Lint rules whose findings would confirm this cause.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub rules: Vec<String>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub rules: Arc<[String]>,
     /// Lint findings on the task definition that confirm this cause.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub confirmed_by: Vec<String>,
@@ -60,14 +61,14 @@ pub struct Explanation {
     pub count: usize,
     /// The catalog record, `SR…`; absent when nothing matched.
     pub entry: Option<String>,
-    pub title: String,
+    pub title: Arc<str>,
     pub category: Category,
     pub stage: Option<Stage>,
     /// Not a failure: a deployment, scale-in or user stop.
     pub benign: bool,
     pub causes: Vec<CauseOut>,
     pub evidence: Vec<String>,
-    pub doc: Option<String>,
+    pub doc: Option<Arc<str>>,
     /// For an unrecognised reason: the known error prefix it starts with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub closest_prefix: Option<String>,
@@ -109,15 +110,15 @@ fn unknown(cat: &Catalog, text: &str, input: String, kind: &'static str) -> Expl
         count: 1,
         entry: None,
         title: match prefix {
-            Some(p) => format!("Not in the catalog; `{}` means {}", p.prefix, p.meaning),
-            None => "Not in the catalog".to_string(),
+            Some(p) => format!("Not in the catalog; `{}` means {}", p.prefix, p.meaning).into(),
+            None => "Not in the catalog".into(),
         },
         category: Category::Unknown,
         stage: prefix.map(|p| p.stage),
         benign: false,
         causes: Vec::new(),
         evidence: Vec::new(),
-        doc: prefix.map(|p| p.doc.clone()),
+        doc: prefix.map(|p| Arc::from(p.doc.as_str())),
         closest_prefix: prefix.map(|p| p.prefix.clone()),
     }
 }
@@ -359,8 +360,11 @@ fn apply_hints(text: &str, e: &mut Explanation) {
     // security group or NACL is the likelier block; a public address means
     // the subnet has no way out to the internet.
     static DIAL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"dial tcp (\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d+): (i/o timeout|connect: connection refused|connect: connection timed out)").expect("pattern")
+        regex::Regex::new(r"dial tcp ([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3}):([0-9]+): (i/o timeout|connect: connection refused|connect: connection timed out)").expect("pattern")
     });
+    if !text.contains("dial tcp ") {
+        return;
+    }
     let Some(c) = DIAL.captures(text) else { return };
     let o: Vec<u8> = (1..=4).filter_map(|i| c[i].parse().ok()).collect();
     if o.len() != 4 {

@@ -2,7 +2,6 @@
 //! versioned JSON document.
 
 use super::Explanation;
-use serde_json::json;
 
 pub const VERSION: u32 = 1;
 
@@ -28,15 +27,38 @@ pub fn totals(list: &[Explanation]) -> Totals {
 }
 
 pub fn render_json(list: &[Explanation], errors: &[crate::finding::InputError], notes: &[String]) -> String {
+    #[derive(serde::Serialize)]
+    struct Tool {
+        name: &'static str,
+        version: &'static str,
+    }
+    #[derive(serde::Serialize)]
+    struct Summary {
+        inputs: usize,
+        explained: usize,
+        unknown: usize,
+        input_errors: usize,
+    }
+    // Serialised straight from the explanations: a `serde_json::Value` copy
+    // of 100,000 of them would cost more than explaining them.
+    #[derive(serde::Serialize)]
+    struct Doc<'a> {
+        version: u32,
+        tool: Tool,
+        summary: Summary,
+        explanations: &'a [Explanation],
+        input_errors: &'a [crate::finding::InputError],
+        notes: &'a [String],
+    }
     let t = totals(list);
-    let doc = json!({
-        "version": VERSION,
-        "tool": { "name": "ecs-triage", "version": env!("CARGO_PKG_VERSION") },
-        "summary": { "inputs": t.inputs, "explained": t.explained, "unknown": t.unknown, "input_errors": errors.len() },
-        "explanations": list,
-        "input_errors": errors,
-        "notes": notes,
-    });
+    let doc = Doc {
+        version: VERSION,
+        tool: Tool { name: "ecs-triage", version: env!("CARGO_PKG_VERSION") },
+        summary: Summary { inputs: t.inputs, explained: t.explained, unknown: t.unknown, input_errors: errors.len() },
+        explanations: list,
+        input_errors: errors,
+        notes,
+    };
     let mut s = serde_json::to_string_pretty(&doc).expect("serialisable");
     s.push('\n');
     s
@@ -56,35 +78,56 @@ fn dim(s: &str, color: bool) -> String {
 fn wrap(out: &mut String, text: &str, first: &str, rest: &str, width: usize) {
     for (n, para) in text.split('\n').enumerate() {
         let mut prefix = if n == 0 { first } else { rest };
-        let mut line = String::new();
-        for word in para.split(' ') {
-            let avail = width.saturating_sub(prefix.chars().count()).max(30);
-            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > avail {
-                out.push_str(prefix);
-                out.push_str(&line);
-                out.push('\n');
-                line.clear();
-                prefix = rest;
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
+        let mut avail = width.saturating_sub(prefix.chars().count()).max(30);
         out.push_str(prefix);
-        out.push_str(&line);
+        // Characters on the current line after the prefix.
+        let mut used = 0;
+        for word in para.split(' ') {
+            let len = word.chars().count();
+            if used > 0 && used + 1 + len > avail {
+                out.push('\n');
+                prefix = rest;
+                avail = width.saturating_sub(prefix.chars().count()).max(30);
+                out.push_str(prefix);
+                used = 0;
+            }
+            if used > 0 {
+                out.push(' ');
+                used += 1;
+            }
+            out.push_str(word);
+            used += len;
+        }
         out.push('\n');
     }
 }
 
+/// One numbered cause with its checks, confirmations and fix.
+fn cause_block(c: &super::CauseOut, i: usize, width: usize) -> String {
+    let mut out = String::new();
+    let confirmed = if c.confirmed_by.is_empty() { "" } else { " [confirmed by lint]" };
+    let lead = format!("  {}. ", i + 1);
+    let hang = " ".repeat(lead.chars().count());
+    wrap(&mut out, &format!("[{}] {}{confirmed}", c.category, c.summary), &lead, &hang, width);
+    for check in c.checks.iter() {
+        wrap(&mut out, check, &format!("{hang}check: "), &format!("{hang}       "), width);
+    }
+    for f in &c.confirmed_by {
+        wrap(&mut out, f, &format!("{hang}found: "), &format!("{hang}       "), width);
+    }
+    wrap(&mut out, &c.fix, &format!("{hang}fix: "), &format!("{hang}     "), width);
+    out
+}
+
 pub fn render_text(list: &[Explanation], color: bool, width: usize) -> String {
     let mut out = String::new();
+    let mut blocks: std::collections::HashMap<(usize, usize), String> = std::collections::HashMap::new();
     for e in list {
         let head = match (&e.entry, &e.subject) {
             (Some(id), Some(s)) => format!("{id} {} — {s}", e.title),
             (Some(id), None) => format!("{id} {}", e.title),
             (None, Some(s)) => format!("{} — {s}", e.title),
-            (None, None) => e.title.clone(),
+            (None, None) => e.title.to_string(),
         };
         let head = if color && e.is_unknown() { format!("\x1b[33m{head}\x1b[0m") } else { head };
         out.push_str(&bold(&head, color));
@@ -108,17 +151,13 @@ pub fn render_text(list: &[Explanation], color: bool, width: usize) -> String {
         let benign = if e.benign { "   (not a failure)" } else { "" };
         wrap(&mut out, &format!("category: {}   stage: {stage}{benign}", e.category), "  ", "  ", width);
         for (i, c) in e.causes.iter().enumerate() {
-            let confirmed = if c.confirmed_by.is_empty() { "" } else { " [confirmed by lint]" };
-            let lead = format!("  {}. ", i + 1);
-            let hang = " ".repeat(lead.chars().count());
-            wrap(&mut out, &format!("[{}] {}{confirmed}", c.category, c.summary), &lead, &hang, width);
-            for check in &c.checks {
-                wrap(&mut out, check, &format!("{hang}check: "), &format!("{hang}       "), width);
+            if c.confirmed_by.is_empty() {
+                // Many inputs share a record: its causes are laid out once.
+                let key = (std::sync::Arc::as_ptr(&c.summary) as *const u8 as usize, i);
+                out.push_str(blocks.entry(key).or_insert_with(|| cause_block(c, i, width)));
+            } else {
+                out.push_str(&cause_block(c, i, width));
             }
-            for f in &c.confirmed_by {
-                wrap(&mut out, f, &format!("{hang}found: "), &format!("{hang}       "), width);
-            }
-            wrap(&mut out, &c.fix, &format!("{hang}fix: "), &format!("{hang}     "), width);
         }
         if !e.evidence.is_empty() {
             out.push_str("  evidence:\n");

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+include!(concat!(env!("OUT_DIR"), "/embedded_json.rs"));
 
 /// Categories a rule record may name.
 pub const CATEGORIES: &[&str] = &[
@@ -198,10 +199,11 @@ pub struct CfnProperties {
 pub fn rules() -> &'static [RuleMeta] {
     static RULES: OnceLock<Vec<RuleMeta>> = OnceLock::new();
     RULES.get_or_init(|| {
-        let mut v: Vec<RuleMeta> = EMBEDDED
+        // The JSON form build.rs made of each record: read much faster.
+        let mut v: Vec<RuleMeta> = EMBEDDED_JSON
             .iter()
             .filter(|(path, _)| path.starts_with("lint/"))
-            .map(|(path, text)| toml::from_str(text).unwrap_or_else(|e| panic!("rules/{path}: {e}")))
+            .map(|(path, text)| serde_json::from_str(text).unwrap_or_else(|e| panic!("rules/{path}: {e}")))
             .collect();
         v.sort_by(|a, b| a.id.cmp(&b.id));
         v
@@ -216,13 +218,13 @@ pub fn rule(id: &str) -> Option<&'static RuleMeta> {
 pub fn data() -> &'static Data {
     static DATA: OnceLock<Data> = OnceLock::new();
     DATA.get_or_init(|| {
-        let mut table = toml::Table::new();
-        for (path, text) in EMBEDDED.iter().filter(|(p, _)| p.starts_with("data/")) {
+        let mut table = serde_json::Map::new();
+        for (path, text) in EMBEDDED_JSON.iter().filter(|(p, _)| p.starts_with("data/")) {
             let key = path.trim_start_matches("data/").trim_end_matches(".toml");
-            let value: toml::Table = toml::from_str(text).unwrap_or_else(|e| panic!("rules/{path}: {e}"));
-            table.insert(key.to_string(), toml::Value::Table(value));
+            let value: serde_json::Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("rules/{path}: {e}"));
+            table.insert(key.to_string(), value);
         }
-        toml::Value::Table(table).try_into().unwrap_or_else(|e| panic!("rules/data: {e}"))
+        serde_json::from_value(serde_json::Value::Object(table)).unwrap_or_else(|e| panic!("rules/data: {e}"))
     })
 }
 
