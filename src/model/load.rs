@@ -107,7 +107,7 @@ fn load_root_json(file: FileId, root: &Node<'_>) -> Loaded {
 
 const SHAPES: &str = "a task definition (`containerDefinitions`), a service (`serviceName`, `service`, \
 or `services` from describe-services), a run-task input (`taskDefinition`), or an EventBridge rule, \
-its targets or a Scheduler schedule (`ScheduleExpression`, `Targets`)";
+its targets or a Scheduler schedule (`ScheduleExpression`, `Targets`, or a list of `Id`+`Arn` targets)";
 
 impl Loaded {
     /// Nothing of ours was read.
@@ -147,6 +147,13 @@ fn load_root(r: &mut Reader, root: &Node<'_>, out: &mut Loaded) {
             if objs.iter().all(|o| o.is_some_and(|o| shape_of(&o) == Shape::ContainerDefinition)) {
                 let list = objs.into_iter().flatten().collect();
                 out.task_defs.push(ecs::container_list(r, r.loc(root.off), list));
+                return;
+            }
+            // `aws events put-targets --targets file://targets.json`: the
+            // file is the bare list of targets.
+            if objs.iter().all(|o| o.is_some_and(|o| is_target(&o))) {
+                let at = r.loc(root.off);
+                load_target_list(r, root, at, out);
                 return;
             }
             for (n, o) in items.iter().zip(objs) {
@@ -192,6 +199,27 @@ enum Shape {
     Unknown,
 }
 
+/// An EventBridge target: `Id` and `Arn`, PascalCase.
+fn is_target(o: &Obj<'_, '_>) -> bool {
+    o.has("Id") && o.has("Arn") && !o.has("ScheduleExpression") && !o.has("Targets")
+}
+
+/// Fields only `create-service`/`update-service` input has (never
+/// `run-task`): tools that fill in the name themselves (ecspresso, CodeDeploy
+/// pipelines) keep service definitions without `serviceName`.
+const SERVICE_ONLY: [&str; 9] = [
+    "desiredCount",
+    "deploymentConfiguration",
+    "deploymentController",
+    "healthCheckGracePeriodSeconds",
+    "schedulingStrategy",
+    "serviceRegistries",
+    "loadBalancers",
+    "serviceConnectConfiguration",
+    "availabilityZoneRebalancing",
+];
+const RUN_TASK_ONLY: [&str; 5] = ["count", "overrides", "startedBy", "group", "referenceId"];
+
 fn shape_of(o: &Obj<'_, '_>) -> Shape {
     let member_kind = |k: &str| o.members.iter().rev().find(|m| m.key == k).map(|m| &m.value.kind);
     if o.has("containerDefinitions") {
@@ -214,6 +242,9 @@ fn shape_of(o: &Obj<'_, '_>) -> Shape {
     }
     if matches!(member_kind("service"), Some(Kind::Str(_))) {
         return Shape::Service(ServiceShape::Update);
+    }
+    if SERVICE_ONLY.iter().any(|k| o.has(k)) && !RUN_TASK_ONLY.iter().any(|k| o.has(k)) {
+        return Shape::Service(ServiceShape::Create);
     }
     if matches!(member_kind("taskDefinition"), Some(Kind::Str(_))) {
         return Shape::RunTask;
@@ -350,6 +381,31 @@ fn load_event_rule(r: &mut Reader, o: Obj<'_, '_>, kind: RuleKind, origin: RuleO
     out.context.schedules.rules.push(rule);
 }
 
+/// A bare list of targets (the `--targets` file of `put-targets`): the
+/// targets of a rule the file does not name.
+fn load_target_list(r: &mut Reader, list: &Node<'_>, at: Loc, out: &mut Loaded) {
+    use crate::cfn::context::event_targets;
+    let saved = r.style;
+    r.style = KeyStyle::Pascal;
+    let not_given = || F::unknown(Unknown::NotGiven, at);
+    let targets = event_targets(r, list, RuleKind::EventsRule);
+    r.style = saved;
+    out.context.schedules.coverage = Coverage::Template;
+    out.context.schedules.rules.push(EventRule {
+        at,
+        kind: RuleKind::EventsRule,
+        origin: RuleOrigin::Targets,
+        logical_id: None,
+        name: not_given(),
+        event_bus: not_given(),
+        schedule_expression: not_given(),
+        timezone: not_given(),
+        state: not_given(),
+        has_event_pattern: false,
+        targets,
+    });
+}
+
 /// A file that holds `describe-rule` output and `list-targets-by-rule`
 /// output side by side: each target list belongs to the rule before it (or,
 /// first in the file, to the rule after it).
@@ -410,6 +466,21 @@ mod tests {
         assert_eq!(l.task_defs[0].shape, TdShape::ContainerList);
         assert_eq!(l.task_defs[0].containers.items().len(), 2);
         assert!(l.issues.is_empty());
+        // ecspresso and CodeDeploy pipelines keep services without a name.
+        let l = load(r#"{"launchType": "FARGATE", "desiredCount": 2, "taskDefinition": "web:1"}"#);
+        assert_eq!((l.services.len(), l.run_tasks.len()), (1, 0));
+        assert_eq!(l.services[0].display_name(), "(unnamed service)");
+        let l = load(r#"{"taskDefinition": "web:1", "count": 2, "loadBalancers": []}"#);
+        assert_eq!((l.services.len(), l.run_tasks.len()), (0, 1));
+        // The `--targets` file of `put-targets`.
+        let l = load(
+            r#"[{"Id": "nightly", "Arn": "arn:aws:ecs:us-east-1:123456789012:cluster/c", "EcsParameters": {"TaskDefinitionArn": "arn:aws:ecs:us-east-1:123456789012:task-definition/job:1"}}]"#,
+        );
+        let rules = &l.context.schedules.rules;
+        assert_eq!(rules.len(), 1);
+        assert_eq!(rules[0].origin, RuleOrigin::Targets);
+        assert_eq!(rules[0].targets.items().len(), 1);
+        assert!(l.unrecognised.is_none() && l.issues.is_empty());
     }
 
     #[test]
