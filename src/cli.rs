@@ -45,6 +45,27 @@ or given with --task-definition) the lint rules run on it and confirm causes.
 Exit status: 0 every input explained, 1 at least one input not recognised, 2 input error.
 With --schedule: 0 the expression is valid, 1 it is not.";
 
+const AUDIT_EXAMPLES: &str = "\
+Examples:
+  ecs-triage audit                                   default profile and region: every cluster
+  ecs-triage audit --cluster prod --service api      narrow it
+  ecs-triage audit --profile ops --region eu-west-1 --stats
+  ecs-triage audit --endpoint-url http://127.0.0.1:5000   LocalStack, moto
+  ecs-triage snapshot --cluster prod -o prod.json    save what was read
+  ecs-triage audit --snapshot prod.json              replay it offline: the same findings
+
+It reads, and only reads: ECS clusters, services, the task definitions in use, running
+and recently stopped tasks, and the CloudWatch log groups the task definitions name
+(docs/iam-policy.json lists every action). The lint rules run on what it read, with the
+account as context: a log group that is not there does not exist. A read that is denied
+becomes a \"not checked\" note and the audit goes on.
+
+Credentials and region come from aws-config's default chain (environment, profile, SSO,
+web identity, instance and container roles).
+
+Exit status: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage error,
+or nothing could be read from the account.";
+
 #[derive(Parser, Debug)]
 #[command(name = "ecs-triage", version, about = ABOUT, propagate_version = true)]
 pub struct Cli {
@@ -60,6 +81,12 @@ pub enum Command {
     /// Explain why a task stopped: a stopped reason, `describe-tasks` or `describe-services` output
     #[command(after_help = EXPLAIN_EXAMPLES)]
     Explain(ExplainArgs),
+    /// Lint what runs in an AWS account (read-only), or a saved snapshot of it
+    #[command(after_help = AUDIT_EXAMPLES)]
+    Audit(AuditArgs),
+    /// Save what `audit` reads of an account to a file, to audit offline later
+    #[command(after_help = AUDIT_EXAMPLES)]
+    Snapshot(SnapshotArgs),
     /// List every rule, or print one rule's full explanation
     #[command(
         after_help = "Examples:\n  ecs-triage rules\n  ecs-triage rules --explain ECS102\n  ecs-triage rules --explain fargate-requires-awsvpc\n  ecs-triage rules --format json"
@@ -67,12 +94,9 @@ pub enum Command {
     Rules(RulesArgs),
 }
 
+/// How findings are reported, and which rules run (`lint` and `audit`).
 #[derive(Args, Debug)]
-pub struct LintArgs {
-    /// Files or directories to lint; `-` reads stdin
-    #[arg(value_name = "PATH", required = true)]
-    pub paths: Vec<String>,
-
+pub struct ReportArgs {
     /// Output format
     #[arg(short, long, value_enum, default_value_t = Format::Table, env = "ECS_TRIAGE_FORMAT")]
     pub format: Format,
@@ -106,6 +130,16 @@ pub struct LintArgs {
     /// When to use colours; `auto` honours NO_COLOR
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+}
+
+#[derive(Args, Debug)]
+pub struct LintArgs {
+    /// Files or directories to lint; `-` reads stdin
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<String>,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
 
     /// The file name reported for input read from stdin
     #[arg(long, default_value = "<stdin>", value_name = "NAME")]
@@ -122,6 +156,65 @@ pub struct LintArgs {
     /// The region `AWS::Region` stands for in templates
     #[arg(long, default_value = "us-east-1", value_name = "REGION", env = "AWS_REGION")]
     pub region: String,
+}
+
+/// Which account, and which part of it.
+#[derive(Args, Debug, Clone)]
+pub struct LiveArgs {
+    /// Only these clusters: names or ARNs (comma-separated or repeated) [default: every cluster]
+    #[arg(long = "cluster", value_delimiter = ',', value_name = "CLUSTER")]
+    pub clusters: Vec<String>,
+
+    /// Only these services of the clusters: names or ARNs (needs --cluster)
+    #[arg(long = "service", value_delimiter = ',', value_name = "SERVICE", requires = "clusters")]
+    pub services: Vec<String>,
+
+    /// The AWS profile [default: aws-config's chain: AWS_PROFILE, then `default`]
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// The AWS Region [default: aws-config's chain: AWS_REGION, then the profile's]
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Send every call to this endpoint (LocalStack, moto) instead of AWS
+    #[arg(long, value_name = "URL", env = "AWS_ENDPOINT_URL")]
+    pub endpoint_url: Option<String>,
+
+    /// Calls in flight at once
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub concurrency: usize,
+
+    /// Give up on a call (with its retries) after this many seconds
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub timeout: u64,
+
+    /// Print the number of calls per API operation to stderr
+    #[arg(long)]
+    pub stats: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub live: LiveArgs,
+
+    /// Audit this snapshot (from `ecs-triage snapshot`) instead of the account
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["clusters", "services", "profile", "endpoint_url"])]
+    pub snapshot: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct SnapshotArgs {
+    #[command(flatten)]
+    pub live: LiveArgs,
+
+    /// Write the snapshot to FILE instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 fn parse_key_value(s: &str) -> Result<(String, String), String> {
@@ -227,6 +320,8 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Lint(args) => lint(args),
         Command::Explain(args) => explain(args),
+        Command::Audit(args) => audit(args),
+        Command::Snapshot(args) => snapshot(args),
         Command::Rules(args) => rules(args),
     }
 }
@@ -251,9 +346,9 @@ fn write_out(path: Option<&PathBuf>, text: &str) -> Result<(), String> {
 }
 
 fn load_config(args: &LintArgs) -> Result<Config, InputError> {
-    let mut cfg = if args.no_config {
+    let mut cfg = if args.report.no_config {
         Config::default()
-    } else if let Some(p) = &args.config {
+    } else if let Some(p) = &args.report.config {
         config::load(p)?
     } else {
         match std::env::current_dir().ok().and_then(|d| config::find(&d)) {
@@ -272,11 +367,11 @@ fn load_config(args: &LintArgs) -> Result<Config, InputError> {
         }
         Ok(())
     };
-    if let Some(sel) = &args.select {
+    if let Some(sel) = &args.report.select {
         check_flag(sel, "select")?;
         cfg.select = Some(sel.clone());
     }
-    if let Some(ign) = &args.ignore {
+    if let Some(ign) = &args.report.ignore {
         check_flag(ign, "ignore")?;
         cfg.ignore = ign.clone();
     }
@@ -284,7 +379,7 @@ fn load_config(args: &LintArgs) -> Result<Config, InputError> {
 }
 
 fn lint(args: LintArgs) -> i32 {
-    let err_color = ColorChoice::enabled(args.color, std::io::stderr().is_terminal());
+    let err_color = ColorChoice::enabled(args.report.color, std::io::stderr().is_terminal());
     let cfg = match load_config(&args) {
         Ok(c) => c,
         Err(e) => {
@@ -305,12 +400,40 @@ fn lint(args: LintArgs) -> i32 {
         config: &cfg,
         env: &env,
         max_file_bytes: args.max_file_size.saturating_mul(1024 * 1024),
-        pointers: matches!(args.format, Format::Json | Format::Sarif),
+        pointers: matches!(args.report.format, Format::Json | Format::Sarif),
     };
     let report = engine::lint(&found.targets, found.errors, &opts);
-    let out_color = args.output.is_none() && ColorChoice::enabled(args.color, std::io::stdout().is_terminal());
+    finish(&args, &cfg, report)
+}
+
+/// `lint` on texts already in memory (a snapshot read live).
+fn lint_texts(args: LintArgs, texts: Vec<(String, String)>) -> i32 {
+    let err_color = ColorChoice::enabled(args.report.color, std::io::stderr().is_terminal());
+    let cfg = match load_config(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            print_error(err_color, &e);
+            return 2;
+        }
+    };
+    let env = crate::cfn::resolve::Env { region: args.region.clone(), ..Default::default() };
+    let opts = Options {
+        config: &cfg,
+        env: &env,
+        max_file_bytes: args.max_file_size.saturating_mul(1024 * 1024),
+        pointers: matches!(args.report.format, Format::Json | Format::Sarif),
+    };
+    let report = engine::lint_texts(&texts, &opts);
+    finish(&args, &cfg, report)
+}
+
+/// Reports, and the exit status.
+fn finish(args: &LintArgs, cfg: &Config, report: engine::Report) -> i32 {
+    let err_color = ColorChoice::enabled(args.report.color, std::io::stderr().is_terminal());
+    let out_color =
+        args.report.output.is_none() && ColorChoice::enabled(args.report.color, std::io::stdout().is_terminal());
     let width = std::env::var("COLUMNS").ok().and_then(|w| w.parse().ok());
-    let text = report::render(args.format, &report, report::Style { color: out_color, width });
+    let text = report::render(args.report.format, &report, report::Style { color: out_color, width });
     // Input errors always reach stderr, whatever the format.
     for e in &report.errors {
         print_error(err_color, e);
@@ -327,12 +450,106 @@ fn lint(args: LintArgs) -> i32 {
             if more > 0 { format!(" and {more} more") } else { String::new() }
         );
     }
+    if let Err(e) = write_out(args.report.output.as_ref(), &text) {
+        eprintln!("error: {e}");
+        return 2;
+    }
+    let fail_on = args.report.fail_on.or(cfg.fail_on).unwrap_or(FailOn::Error);
+    report::exit_code(&report, fail_on)
+}
+
+/// Reads the account into a snapshot; prints `--stats`. `Err` when nothing
+/// could be read.
+fn take_snapshot(live: &LiveArgs) -> Result<serde_json::Value, String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let taken = runtime.block_on(async {
+        let aws = crate::live::aws::Aws::connect(&crate::live::aws::Connect {
+            profile: live.profile.clone(),
+            region: live.region.clone(),
+            endpoint_url: live.endpoint_url.clone(),
+            timeout_secs: live.timeout,
+        })
+        .await;
+        let scope = crate::live::Scope {
+            clusters: live.clusters.clone(),
+            services: live.services.clone(),
+            concurrency: live.concurrency,
+            region: aws.region.clone(),
+        };
+        crate::live::take(&aws, &scope).await
+    });
+    if live.stats {
+        let total: usize = taken.stats.calls.values().sum();
+        eprintln!("API calls: {total}");
+        for (op, n) in &taken.stats.calls {
+            let failed = taken.stats.failed.get(op).copied().unwrap_or(0);
+            if failed > 0 {
+                eprintln!("  {op:<32} {n:>6}  ({failed} failed)");
+            } else {
+                eprintln!("  {op:<32} {n:>6}");
+            }
+        }
+    }
+    match taken.fatal {
+        Some(e) => Err(format!("nothing could be read from the account: {e}")),
+        None => Ok(taken.snapshot),
+    }
+}
+
+fn snapshot(args: SnapshotArgs) -> i32 {
+    let snap = match take_snapshot(&args.live) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let mut text = serde_json::to_string_pretty(&snap).expect("a JSON value serializes");
+    text.push('\n');
     if let Err(e) = write_out(args.output.as_ref(), &text) {
         eprintln!("error: {e}");
         return 2;
     }
-    let fail_on = args.fail_on.or(cfg.fail_on).unwrap_or(FailOn::Error);
-    report::exit_code(&report, fail_on)
+    0
+}
+
+fn audit(args: AuditArgs) -> i32 {
+    let (name, text) = match &args.snapshot {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(t) => (path.display().to_string(), t),
+            Err(e) => {
+                eprintln!("error: {}: cannot read the snapshot: {e}", path.display());
+                return 2;
+            }
+        },
+        None => match take_snapshot(&args.live) {
+            Ok(s) => {
+                let mut text = serde_json::to_string_pretty(&s).expect("a JSON value serializes");
+                text.push('\n');
+                let account = s.get("account").and_then(|a| a.as_str()).unwrap_or("account");
+                let region = s.get("region").and_then(|a| a.as_str()).unwrap_or("region");
+                // Findings point into the snapshot `ecs-triage snapshot` would write.
+                (format!("live-{account}-{region}.json"), text)
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        },
+    };
+    let lint_args = LintArgs {
+        paths: vec![name.clone()],
+        report: args.report,
+        stdin_filename: "<stdin>".into(),
+        max_file_size: 1024,
+        parameters: Vec::new(),
+        region: args.live.region.unwrap_or_else(|| "us-east-1".into()),
+    };
+    lint_texts(lint_args, vec![(name, text)])
 }
 
 fn explain(args: ExplainArgs) -> i32 {

@@ -249,15 +249,24 @@ fn first_paragraph(s: &str) -> String {
 }
 
 /// The whole `lint` pipeline over already discovered targets.
-pub fn lint(targets: &[Target], mut errors: Vec<InputError>, opts: &Options<'_>) -> Report {
+pub fn lint(targets: &[Target], errors: Vec<InputError>, opts: &Options<'_>) -> Report {
     let loaded = load_targets(targets, opts.max_file_bytes, opts.env);
+    lint_loaded(loaded, targets.len(), errors, opts)
+}
+
+/// The `lint` pipeline over texts already in memory (a snapshot read live).
+pub fn lint_texts(texts: &[(String, String)], opts: &Options<'_>) -> Report {
+    lint_loaded(load_texts(texts), texts.len(), Vec::new(), opts)
+}
+
+fn lint_loaded(loaded: Loaded, inputs: usize, mut errors: Vec<InputError>, opts: &Options<'_>) -> Report {
     errors.extend(loaded.errors);
     let mut findings = check(&loaded.inv, opts.config);
     suppress(&mut findings, &loaded.inv);
     let findings = settle(findings, &loaded.sources, opts.config, opts.pointers);
     errors.sort();
     let rules = meta::rules().iter().filter(|r| opts.config.is_enabled(&r.id)).map(|r| r.id.clone()).collect();
-    let files = targets.len() - loaded.skipped.len();
+    let files = inputs - loaded.skipped.len();
     if files == 0 && !loaded.skipped.is_empty() && errors.is_empty() {
         errors.push(InputError {
             location: Position::file_only(loaded.skipped[0].location.file.clone()),

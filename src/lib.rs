@@ -9,6 +9,7 @@ pub mod config;
 pub mod engine;
 pub mod explain;
 pub mod finding;
+pub mod live;
 pub mod model;
 pub mod report;
 pub mod rules;

@@ -196,6 +196,8 @@ enum Shape {
     Schedule(RuleOrigin),
     /// `put-targets` input or `list-targets-by-rule` output.
     Targets,
+    /// What `ecs-triage snapshot` saved of an account.
+    Snapshot,
     Unknown,
 }
 
@@ -222,6 +224,9 @@ const RUN_TASK_ONLY: [&str; 5] = ["count", "overrides", "startedBy", "group", "r
 
 fn shape_of(o: &Obj<'_, '_>) -> Shape {
     let member_kind = |k: &str| o.members.iter().rev().find(|m| m.key == k).map(|m| &m.value.kind);
+    if o.has(super::snapshot::MARK) {
+        return Shape::Snapshot;
+    }
     if o.has("containerDefinitions") {
         return Shape::TaskDefinition;
     }
@@ -309,6 +314,7 @@ fn load_object(r: &mut Reader, o: Obj<'_, '_>, out: &mut Loaded, whole_file: boo
         Shape::EventsRule(origin) => load_event_rule(r, o, RuleKind::EventsRule, origin, out),
         Shape::Schedule(origin) => load_event_rule(r, o, RuleKind::Schedule, origin, out),
         Shape::Targets => load_event_rule(r, o, RuleKind::EventsRule, RuleOrigin::Targets, out),
+        Shape::Snapshot => super::snapshot::load_snapshot(r, o, out),
         Shape::DescribeTasks => issue(
             out,
             o.at,

@@ -5,6 +5,7 @@ pub mod ecs;
 pub mod field;
 pub mod load;
 pub mod read;
+pub mod snapshot;
 
 pub use ecs::*;
 pub use field::{F, Unknown, Val};

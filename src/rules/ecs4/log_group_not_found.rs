@@ -47,6 +47,12 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
             if logs.groups.iter().any(|g| g.name.str() == Some(name)) {
                 continue;
             }
+            // The account's groups were read in one Region: a group in
+            // another is not known to be missing.
+            let region = opt("awslogs-region").and_then(|e| e.value.str());
+            if account && region.is_some_and(|r| cx.inv.context.region.as_deref() != Some(r)) {
+                continue;
+            }
             let res = container_resource(td, c);
             let f = if account {
                 let f = out.report(

@@ -1,0 +1,418 @@
+//! Live mode: reading an account into a snapshot.
+//!
+//! Everything read from AWS goes through [`Api::call`] with one of the
+//! [`Call`]s below, and each `Call` names the one read-only operation it
+//! makes: that list is the whole of what ecs-triage may ask of an account
+//! (`docs/iam-policy.json` grants exactly it, and a test holds the two
+//! together). The SDK lives behind it in `aws.rs`; the rest of the crate
+//! sees JSON in the shapes the AWS APIs answer with.
+//!
+//! A snapshot ([`crate::model::snapshot`]) is what was read, in those
+//! shapes. `audit` builds one in memory and lints it; `snapshot` writes it;
+//! `audit --snapshot` lints a saved one, so replaying a snapshot gives the
+//! findings of the run that took it.
+
+pub mod aws;
+
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+
+/// One read the snapshot needs.
+#[derive(Debug, Clone)]
+pub enum Call {
+    GetCallerIdentity,
+    ListClusters { next: Option<String> },
+    DescribeClusters { clusters: Vec<String> },
+    ListServices { cluster: String, next: Option<String> },
+    DescribeServices { cluster: String, services: Vec<String> },
+    DescribeTaskDefinition { task_definition: String },
+    ListTasks { cluster: String, desired_status: &'static str, next: Option<String> },
+    DescribeTasks { cluster: String, tasks: Vec<String> },
+    DescribeLogGroups { prefix: String, next: Option<String> },
+}
+
+/// Every operation a [`Call`] can make, as IAM names it.
+pub const OPERATIONS: [&str; 9] = [
+    "sts:GetCallerIdentity",
+    "ecs:ListClusters",
+    "ecs:DescribeClusters",
+    "ecs:ListServices",
+    "ecs:DescribeServices",
+    "ecs:DescribeTaskDefinition",
+    "ecs:ListTasks",
+    "ecs:DescribeTasks",
+    "logs:DescribeLogGroups",
+];
+
+impl Call {
+    /// The IAM action of the operation.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Call::GetCallerIdentity => OPERATIONS[0],
+            Call::ListClusters { .. } => OPERATIONS[1],
+            Call::DescribeClusters { .. } => OPERATIONS[2],
+            Call::ListServices { .. } => OPERATIONS[3],
+            Call::DescribeServices { .. } => OPERATIONS[4],
+            Call::DescribeTaskDefinition { .. } => OPERATIONS[5],
+            Call::ListTasks { .. } => OPERATIONS[6],
+            Call::DescribeTasks { .. } => OPERATIONS[7],
+            Call::DescribeLogGroups { .. } => OPERATIONS[8],
+        }
+    }
+}
+
+/// A failed call: the AWS error code when there is one.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub operation: &'static str,
+    pub code: Option<String>,
+    pub message: String,
+}
+
+impl ApiError {
+    /// The caller may not make the call.
+    pub fn is_denied(&self) -> bool {
+        self.code
+            .as_deref()
+            .is_some_and(|c| c.contains("AccessDenied") || c == "UnauthorizedOperation" || c == "AuthorizationError")
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.code {
+            Some(c) => write!(f, "{}: {c}: {}", self.operation, self.message),
+            None => write!(f, "{}: {}", self.operation, self.message),
+        }
+    }
+}
+
+/// Where the account's data comes from: the SDK, or a test's fake.
+pub trait Api: Sync {
+    /// Makes one call and answers with the operation's response as the
+    /// API's JSON (camelCase for ECS and CloudWatch Logs).
+    fn call(&self, call: Call) -> impl std::future::Future<Output = Result<Value, ApiError>> + Send;
+}
+
+/// What to read.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Cluster names or ARNs; empty: every cluster.
+    pub clusters: Vec<String>,
+    /// Service names or ARNs; empty: every service of those clusters.
+    pub services: Vec<String>,
+    /// Calls in flight at once.
+    pub concurrency: usize,
+    pub region: Option<String>,
+}
+
+/// Calls made, per operation.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub calls: BTreeMap<&'static str, usize>,
+    pub failed: BTreeMap<&'static str, usize>,
+}
+
+/// The snapshot, and how it was read.
+pub struct Taken {
+    pub snapshot: Value,
+    pub stats: Stats,
+    /// Nothing at all could be read (the first calls failed): why.
+    pub fatal: Option<ApiError>,
+}
+
+struct Reader<'a, A: Api> {
+    api: &'a A,
+    stats: Mutex<Stats>,
+    not_loaded: Mutex<Vec<Value>>,
+}
+
+impl<A: Api> Reader<'_, A> {
+    async fn call(&self, call: Call) -> Result<Value, ApiError> {
+        let op = call.operation();
+        let result = self.api.call(call).await;
+        let mut stats = self.stats.lock().expect("stats");
+        *stats.calls.entry(op).or_default() += 1;
+        if result.is_err() {
+            *stats.failed.entry(op).or_default() += 1;
+        }
+        result
+    }
+
+    /// Notes what could not be read, for the part of the snapshot it fills.
+    fn failed(&self, part: &str, e: &ApiError) {
+        self.not_loaded.lock().expect("not loaded").push(json!({
+            "part": part,
+            "action": e.operation,
+            "message": match &e.code { Some(c) => format!("{c}: {}", e.message), None => e.message.clone() },
+        }));
+    }
+
+    /// Every page of a list call, collecting the strings under `key`.
+    async fn list(&self, key: &str, mut make: impl FnMut(Option<String>) -> Call) -> Result<Vec<String>, ApiError> {
+        let mut out = Vec::new();
+        let mut next = None;
+        loop {
+            let page = self.call(make(next.take())).await?;
+            if let Some(items) = page.get(key).and_then(Value::as_array) {
+                out.extend(items.iter().filter_map(Value::as_str).map(String::from));
+            }
+            match page.get("nextToken").and_then(Value::as_str) {
+                Some(t) if !t.is_empty() => next = Some(t.to_string()),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    /// Runs `f` on every item, `concurrency` at a time, keeping order.
+    async fn each<T, R, Fut>(&self, items: Vec<T>, concurrency: usize, f: impl Fn(T) -> Fut) -> Vec<R>
+    where
+        Fut: std::future::Future<Output = R>,
+    {
+        use std::pin::Pin;
+        let mut results: Vec<Option<R>> = Vec::with_capacity(items.len());
+        results.resize_with(items.len(), || None);
+        let mut pending: Vec<(usize, Pin<Box<Fut>>)> = Vec::new();
+        let mut items = items.into_iter().enumerate();
+        let concurrency = concurrency.max(1);
+        loop {
+            while pending.len() < concurrency {
+                match items.next() {
+                    Some((i, item)) => pending.push((i, Box::pin(f(item)))),
+                    None => break,
+                }
+            }
+            if pending.is_empty() {
+                break;
+            }
+            let (i, r) = std::future::poll_fn(|cx| {
+                for k in 0..pending.len() {
+                    if let std::task::Poll::Ready(r) = pending[k].1.as_mut().poll(cx) {
+                        let (i, _) = pending.swap_remove(k);
+                        return std::task::Poll::Ready((i, r));
+                    }
+                }
+                std::task::Poll::Pending
+            })
+            .await;
+            results[i] = Some(r);
+        }
+        results.into_iter().map(|r| r.expect("every item ran")).collect()
+    }
+}
+
+/// Reads the account (within `scope`) into a snapshot.
+pub async fn take<A: Api>(api: &A, scope: &Scope) -> Taken {
+    let rd = Reader { api, stats: Mutex::new(Stats::default()), not_loaded: Mutex::new(Vec::new()) };
+    let conc = scope.concurrency.max(1);
+    let mut snap = Map::new();
+    snap.insert(crate::model::snapshot::MARK.into(), json!(crate::model::snapshot::VERSION));
+    match rd.call(Call::GetCallerIdentity).await {
+        Ok(v) => {
+            if let Some(a) = v.get("Account") {
+                snap.insert("account".into(), a.clone());
+            }
+        }
+        Err(e) => rd.failed("account", &e),
+    }
+    if let Some(r) = &scope.region {
+        snap.insert("region".into(), json!(r));
+    }
+
+    // Clusters.
+    let names = if scope.clusters.is_empty() {
+        match rd.list("clusterArns", |next| Call::ListClusters { next }).await {
+            Ok(v) => v,
+            Err(e) => return fatal(rd, e),
+        }
+    } else {
+        scope.clusters.clone()
+    };
+    let mut clusters = Vec::new();
+    for batch in names.chunks(100) {
+        match rd.call(Call::DescribeClusters { clusters: batch.to_vec() }).await {
+            Ok(v) => clusters.extend(array(&v, "clusters")),
+            Err(e) if clusters.is_empty() && scope.clusters.is_empty() => return fatal(rd, e),
+            Err(e) => rd.failed("ecs", &e),
+        }
+    }
+    let cluster_arns: Vec<String> = clusters.iter().filter_map(|c| str_of(c, "clusterArn")).collect();
+
+    // Services, by cluster.
+    let per_cluster = rd
+        .each(cluster_arns.clone(), conc, |cluster| {
+            let rd = &rd;
+            async move {
+                let arns = if scope.services.is_empty() {
+                    match rd.list("serviceArns", |next| Call::ListServices { cluster: cluster.clone(), next }).await {
+                        Ok(v) => v,
+                        Err(e) => {
+                            rd.failed("ecs", &e);
+                            return Vec::new();
+                        }
+                    }
+                } else {
+                    scope.services.clone()
+                };
+                let mut out = Vec::new();
+                for batch in arns.chunks(10) {
+                    match rd.call(Call::DescribeServices { cluster: cluster.clone(), services: batch.to_vec() }).await {
+                        Ok(v) => out.extend(array(&v, "services")),
+                        Err(e) => rd.failed("ecs", &e),
+                    }
+                }
+                out
+            }
+        })
+        .await;
+    let services: Vec<Value> = per_cluster.into_iter().flatten().collect();
+
+    // Tasks: running and recently stopped, by cluster (only those of the
+    // services asked for, when services were named).
+    let wanted_groups: BTreeSet<String> =
+        services.iter().filter_map(|s| str_of(s, "serviceName")).map(|n| format!("service:{n}")).collect();
+    let per_cluster = rd
+        .each(cluster_arns.clone(), conc, |cluster| {
+            let rd = &rd;
+            async move {
+                let mut arns = Vec::new();
+                for status in ["RUNNING", "STOPPED"] {
+                    let listed = rd
+                        .list("taskArns", |next| Call::ListTasks {
+                            cluster: cluster.clone(),
+                            desired_status: status,
+                            next,
+                        })
+                        .await;
+                    match listed {
+                        Ok(v) => arns.extend(v),
+                        Err(e) => rd.failed("ecs", &e),
+                    }
+                }
+                let mut out = Vec::new();
+                for batch in arns.chunks(100) {
+                    match rd.call(Call::DescribeTasks { cluster: cluster.clone(), tasks: batch.to_vec() }).await {
+                        Ok(v) => out.extend(array(&v, "tasks")),
+                        Err(e) => rd.failed("ecs", &e),
+                    }
+                }
+                out
+            }
+        })
+        .await;
+    let tasks: Vec<Value> = per_cluster
+        .into_iter()
+        .flatten()
+        .filter(|t| scope.services.is_empty() || str_of(t, "group").is_some_and(|g| wanted_groups.contains(&g)))
+        .collect();
+
+    // Task definitions in use, each once.
+    let mut td_arns: BTreeSet<String> = BTreeSet::new();
+    for s in &services {
+        td_arns.extend(str_of(s, "taskDefinition"));
+        for d in array(s, "deployments") {
+            td_arns.extend(str_of(&d, "taskDefinition"));
+        }
+    }
+    for t in &tasks {
+        td_arns.extend(str_of(t, "taskDefinitionArn"));
+    }
+    let tds: Vec<Value> = rd
+        .each(td_arns.into_iter().collect(), conc, |td| {
+            let rd = &rd;
+            async move {
+                match rd.call(Call::DescribeTaskDefinition { task_definition: td }).await {
+                    Ok(v) => v.get("taskDefinition").cloned(),
+                    Err(e) => {
+                        rd.failed("ecs", &e);
+                        None
+                    }
+                }
+            }
+        })
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+
+    // Log groups the task definitions name, each once.
+    let mut groups: BTreeSet<String> = BTreeSet::new();
+    for td in &tds {
+        for c in array(td, "containerDefinitions") {
+            let Some(lc) = c.get("logConfiguration") else { continue };
+            if lc.get("logDriver").and_then(Value::as_str) != Some("awslogs") {
+                continue;
+            }
+            let opt = |k: &str| lc.get("options").and_then(|o| o.get(k)).and_then(Value::as_str);
+            // Groups of another Region are not this audit's to look up.
+            if opt("awslogs-region").is_some_and(|r| scope.region.as_deref() != Some(r)) {
+                continue;
+            }
+            if let Some(g) = opt("awslogs-group") {
+                groups.insert(g.to_string());
+            }
+        }
+    }
+    let found: Vec<Result<Vec<Value>, ApiError>> = rd
+        .each(groups.into_iter().collect(), conc, |name| {
+            let rd = &rd;
+            async move {
+                let mut out = Vec::new();
+                let mut next = None;
+                loop {
+                    let page = rd.call(Call::DescribeLogGroups { prefix: name.clone(), next: next.take() }).await?;
+                    out.extend(
+                        array(&page, "logGroups")
+                            .into_iter()
+                            .filter(|g| g.get("logGroupName").and_then(Value::as_str) == Some(name.as_str())),
+                    );
+                    // The group itself comes first; more pages only hold
+                    // longer names.
+                    match page.get("nextToken").and_then(Value::as_str) {
+                        Some(t) if out.is_empty() && !t.is_empty() => next = Some(t.to_string()),
+                        _ => return Ok(out),
+                    }
+                }
+            }
+        })
+        .await;
+    let mut log_groups = Vec::new();
+    let mut logs_failed = false;
+    for f in found {
+        match f {
+            Ok(v) => log_groups.extend(v),
+            Err(e) => {
+                if !logs_failed {
+                    rd.failed("logs", &e);
+                }
+                logs_failed = true;
+            }
+        }
+    }
+
+    snap.insert(
+        "ecs".into(),
+        json!({"clusters": clusters, "services": services, "taskDefinitions": tds, "tasks": tasks}),
+    );
+    if !logs_failed {
+        snap.insert("logs".into(), json!({ "logGroups": log_groups }));
+    }
+    let not_loaded = std::mem::take(&mut *rd.not_loaded.lock().expect("not loaded"));
+    if !not_loaded.is_empty() {
+        snap.insert("notLoaded".into(), Value::Array(not_loaded));
+    }
+    Taken { snapshot: Value::Object(snap), stats: rd.stats.into_inner().expect("stats"), fatal: None }
+}
+
+fn fatal<A: Api>(rd: Reader<'_, A>, e: ApiError) -> Taken {
+    Taken { snapshot: Value::Null, stats: rd.stats.into_inner().expect("stats"), fatal: Some(e) }
+}
+
+fn array(v: &Value, key: &str) -> Vec<Value> {
+    v.get(key).and_then(Value::as_array).cloned().unwrap_or_default()
+}
+
+fn str_of(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(String::from)
+}
