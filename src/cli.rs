@@ -55,8 +55,9 @@ Examples:
   ecs-triage audit --snapshot prod.json              replay it offline: the same findings
 
 It reads, and only reads: ECS clusters, services, the task definitions in use, running
-and recently stopped tasks, and the CloudWatch log groups the task definitions name
-(docs/iam-policy.json lists every action). The lint rules run on what it read, with the
+and recently stopped tasks, the CloudWatch log groups and the IAM task and execution
+roles (with their policies) the task definitions name (docs/iam-policy.json lists every
+action). The lint rules run on what it read, with the
 account as context: a log group that is not there does not exist. A read that is denied
 becomes a \"not checked\" note and the audit goes on.
 

@@ -46,6 +46,7 @@ fn ecs_triage(args: &[&str]) -> Output {
 struct Setup {
     ecs: aws_sdk_ecs::Client,
     logs: aws_sdk_cloudwatchlogs::Client,
+    iam: aws_sdk_iam::Client,
     subnets: Vec<String>,
     security_groups: Vec<String>,
     rt: tokio::runtime::Runtime,
@@ -83,6 +84,7 @@ fn setup(url: &str) -> Setup {
     Setup {
         ecs: aws_sdk_ecs::Client::new(&conf),
         logs: aws_sdk_cloudwatchlogs::Client::new(&conf),
+        iam: aws_sdk_iam::Client::new(&conf),
         subnets,
         security_groups,
         rt,
@@ -92,6 +94,33 @@ fn setup(url: &str) -> Setup {
 impl Setup {
     /// A Fargate task definition whose one container logs to `group`.
     fn task_definition(&self, family: &str, group: &str) -> String {
+        self.task_definition_with_roles(family, group, "arn:aws:iam::123456789012:role/ecsTaskExecutionRole", None)
+    }
+
+    /// A role trusting `service`, with one inline policy allowing `actions`.
+    fn role(&self, name: &str, service: &str, actions: &[&str]) -> String {
+        let trust = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":"{service}"}},"Action":"sts:AssumeRole"}}]}}"#
+        );
+        let out = self
+            .rt
+            .block_on(self.iam.create_role().role_name(name).assume_role_policy_document(trust).send())
+            .expect("create the role");
+        let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]});
+        self.rt
+            .block_on(
+                self.iam
+                    .put_role_policy()
+                    .role_name(name)
+                    .policy_name("inline")
+                    .policy_document(policy.to_string())
+                    .send(),
+            )
+            .expect("put the role policy");
+        out.role().unwrap().arn().to_string()
+    }
+
+    fn task_definition_with_roles(&self, family: &str, group: &str, execution: &str, task: Option<&str>) -> String {
         use aws_sdk_ecs::types::*;
         let log = LogConfiguration::builder()
             .log_driver(LogDriver::Awslogs)
@@ -118,7 +147,8 @@ impl Setup {
                     .requires_compatibilities(Compatibility::Fargate)
                     .cpu("256")
                     .memory("512")
-                    .execution_role_arn("arn:aws:iam::123456789012:role/ecsTaskExecutionRole")
+                    .execution_role_arn(execution)
+                    .set_task_role_arn(task.map(String::from))
                     .container_definitions(container)
                     .send(),
             )
@@ -155,6 +185,12 @@ impl Setup {
                     .send(),
             )
             .expect("create the service");
+    }
+
+    fn enable_exec(&self, cluster: &str, service: &str) {
+        self.rt
+            .block_on(self.ecs.update_service().cluster(cluster).service(service).enable_execute_command(true).send())
+            .expect("update the service");
     }
 
     fn log_group(&self, name: &str) {
@@ -206,11 +242,12 @@ fn missing_log_group_is_found_and_the_snapshot_replays_it() {
     assert!(msg.contains(&missing) && msg.contains("does not exist"), "{msg}");
     assert!(!live.iter().any(|f| f["message"].as_str().unwrap_or("").contains(&present)), "{live:#?}");
     // Every call is counted: one cluster, two services, two task
-    // definitions, two log groups: 10 calls.
+    // definitions, two log groups, one execution role (which does not
+    // exist): 11 calls.
     for line in ["ecs:DescribeServices", "ecs:DescribeTaskDefinition", "logs:DescribeLogGroups"] {
         assert!(stderr.contains(line), "--stats shows {line}:\n{stderr}");
     }
-    assert!(stderr.contains("API calls: 10"), "{stderr}");
+    assert!(stderr.contains("API calls: 11"), "{stderr}");
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("snap.json");
@@ -227,6 +264,48 @@ fn missing_log_group_is_found_and_the_snapshot_replays_it() {
         (f["rule"].clone(), f["message"].clone(), f["location"]["line"].clone(), f["location"]["column"].clone())
     };
     assert_eq!(live.iter().map(key).collect::<Vec<_>>(), replayed.iter().map(key).collect::<Vec<_>>());
+}
+
+/// Roles read from IAM decide the permission rules: a task role without
+/// `ssmmessages` under ECS Exec, an execution role that trusts EC2.
+#[test]
+fn roles_are_read_and_judged() {
+    let Some(url) = moto() else { return };
+    let s = setup(&url);
+    let cluster = unique("iam");
+    s.cluster(&cluster);
+    let group = format!("/ecs/{}", unique("iam"));
+    s.log_group(&group);
+    let reads = [
+        "ecr:GetAuthorizationToken",
+        "ecr:BatchGetImage",
+        "ecr:GetDownloadUrlForLayer",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+    ];
+    let exec_role = s.role(&unique("exec"), "ecs-tasks.amazonaws.com", &reads);
+    let task_role = s.role(&unique("task"), "ecs-tasks.amazonaws.com", &["s3:GetObject"]);
+    let ec2_role = s.role(&unique("ec2"), "ec2.amazonaws.com", &reads);
+    let app = s.task_definition_with_roles(&unique("app"), &group, &exec_role, Some(&task_role));
+    let other = s.task_definition_with_roles(&unique("other"), &group, &ec2_role, None);
+    s.service(&cluster, "app", &app);
+    s.enable_exec(&cluster, "app");
+    s.service(&cluster, "other", &other);
+
+    let out = ecs_triage(&["audit", "--endpoint-url", &url, "--cluster", &cluster, "--format", "json", "--no-config"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let found = findings(&out);
+    let of = |rule: &str| found.iter().filter(|f| f["rule"] == rule).collect::<Vec<_>>();
+    let exec = of("ECS606");
+    assert_eq!(exec.len(), 1, "{found:#?}");
+    assert!(exec[0]["message"].as_str().unwrap().contains(task_role.rsplit('/').next().unwrap()), "{exec:#?}");
+    let trust = of("ECS501");
+    assert_eq!(trust.len(), 1, "{found:#?}");
+    assert!(trust[0]["message"].as_str().unwrap().contains(ec2_role.rsplit('/').next().unwrap()), "{trust:#?}");
+    // The execution roles may pull and log: nothing about them.
+    for rule in ["ECS403", "ECS404", "ECS405", "ECS502"] {
+        assert!(of(rule).is_empty(), "{rule}: {found:#?}");
+    }
 }
 
 /// Nothing answers: a clear error and exit 2, within the timeout.

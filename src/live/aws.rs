@@ -27,6 +27,7 @@ pub struct Aws {
     ecs: aws_sdk_ecs::Client,
     logs: aws_sdk_cloudwatchlogs::Client,
     sts: aws_sdk_sts::Client,
+    iam: aws_sdk_iam::Client,
     pub region: Option<String>,
 }
 
@@ -55,6 +56,7 @@ impl Aws {
             ecs: aws_sdk_ecs::Client::new(&conf),
             logs: aws_sdk_cloudwatchlogs::Client::new(&conf),
             sts: aws_sdk_sts::Client::new(&conf),
+            iam: aws_sdk_iam::Client::new(&conf),
             region,
         }
     }
@@ -122,6 +124,12 @@ impl Api for Aws {
         let cap = Capture::default();
         let c = cap.clone();
         match call {
+            Call::GetRole { .. }
+            | Call::ListRolePolicies { .. }
+            | Call::GetRolePolicy { .. }
+            | Call::ListAttachedRolePolicies { .. }
+            | Call::GetPolicy { .. }
+            | Call::GetPolicyVersion { .. } => return self.iam(call).await,
             Call::GetCallerIdentity => {
                 let out = self.sts.get_caller_identity().send().await.map_err(|e| error(op, e))?;
                 return Ok(json!({ "Account": out.account(), "Arn": out.arn() }));
@@ -170,4 +178,108 @@ impl Api for Aws {
         }
         cap.json(op)
     }
+}
+
+/// The IAM calls: IAM answers in XML, so the SDK's output is turned into the
+/// JSON the AWS CLI prints for it.
+impl Aws {
+    async fn iam(&self, call: Call) -> Result<Value, ApiError> {
+        let op = call.operation();
+        Ok(match call {
+            Call::GetRole { role } => {
+                let out = self.iam.get_role().role_name(role).send().await.map_err(|e| error(op, e))?;
+                let r = out.role();
+                json!({
+                    "RoleName": r.map(|r| r.role_name()),
+                    "Arn": r.map(|r| r.arn()),
+                    "AssumeRolePolicyDocument": r.and_then(|r| r.assume_role_policy_document()).map(policy_json),
+                })
+            }
+            Call::ListRolePolicies { role, marker } => {
+                let out = self
+                    .iam
+                    .list_role_policies()
+                    .role_name(role)
+                    .set_marker(marker)
+                    .send()
+                    .await
+                    .map_err(|e| error(op, e))?;
+                json!({"PolicyNames": out.policy_names(), "Marker": out.is_truncated().then(|| out.marker()).flatten()})
+            }
+            Call::GetRolePolicy { role, policy } => {
+                let out = self
+                    .iam
+                    .get_role_policy()
+                    .role_name(role)
+                    .policy_name(policy)
+                    .send()
+                    .await
+                    .map_err(|e| error(op, e))?;
+                json!({"PolicyName": out.policy_name(), "PolicyDocument": policy_json(out.policy_document())})
+            }
+            Call::ListAttachedRolePolicies { role, marker } => {
+                let out = self
+                    .iam
+                    .list_attached_role_policies()
+                    .role_name(role)
+                    .set_marker(marker)
+                    .send()
+                    .await
+                    .map_err(|e| error(op, e))?;
+                let attached: Vec<Value> = out
+                    .attached_policies()
+                    .iter()
+                    .map(|p| json!({"PolicyName": p.policy_name(), "PolicyArn": p.policy_arn()}))
+                    .collect();
+                json!({"AttachedPolicies": attached, "Marker": out.is_truncated().then(|| out.marker()).flatten()})
+            }
+            Call::GetPolicy { arn } => {
+                let out = self.iam.get_policy().policy_arn(arn).send().await.map_err(|e| error(op, e))?;
+                json!({"DefaultVersionId": out.policy().and_then(|p| p.default_version_id())})
+            }
+            Call::GetPolicyVersion { arn, version } => {
+                let out = self
+                    .iam
+                    .get_policy_version()
+                    .policy_arn(arn)
+                    .version_id(version)
+                    .send()
+                    .await
+                    .map_err(|e| error(op, e))?;
+                json!({"Document": out.policy_version().and_then(|v| v.document()).map(policy_json)})
+            }
+            other => unreachable!("{} is not an IAM call", other.operation()),
+        })
+    }
+}
+
+/// A policy document as IAM returns it: URL-encoded JSON (RFC 3986, so `+`
+/// is a plus; moto sends some documents decoded), as a JSON value; a document that is neither stays a
+/// string, which the policy reader treats as unknown.
+fn policy_json(doc: &str) -> Value {
+    if let Ok(v) = serde_json::from_str(doc) {
+        return v;
+    }
+    let decoded = percent_decode(doc);
+    serde_json::from_str(&decoded).unwrap_or(Value::String(decoded))
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

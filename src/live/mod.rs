@@ -30,10 +30,16 @@ pub enum Call {
     ListTasks { cluster: String, desired_status: &'static str, next: Option<String> },
     DescribeTasks { cluster: String, tasks: Vec<String> },
     DescribeLogGroups { prefix: String, next: Option<String> },
+    GetRole { role: String },
+    ListRolePolicies { role: String, marker: Option<String> },
+    GetRolePolicy { role: String, policy: String },
+    ListAttachedRolePolicies { role: String, marker: Option<String> },
+    GetPolicy { arn: String },
+    GetPolicyVersion { arn: String, version: String },
 }
 
 /// Every operation a [`Call`] can make, as IAM names it.
-pub const OPERATIONS: [&str; 9] = [
+pub const OPERATIONS: [&str; 15] = [
     "sts:GetCallerIdentity",
     "ecs:ListClusters",
     "ecs:DescribeClusters",
@@ -43,6 +49,12 @@ pub const OPERATIONS: [&str; 9] = [
     "ecs:ListTasks",
     "ecs:DescribeTasks",
     "logs:DescribeLogGroups",
+    "iam:GetRole",
+    "iam:ListRolePolicies",
+    "iam:GetRolePolicy",
+    "iam:ListAttachedRolePolicies",
+    "iam:GetPolicy",
+    "iam:GetPolicyVersion",
 ];
 
 impl Call {
@@ -58,6 +70,12 @@ impl Call {
             Call::ListTasks { .. } => OPERATIONS[6],
             Call::DescribeTasks { .. } => OPERATIONS[7],
             Call::DescribeLogGroups { .. } => OPERATIONS[8],
+            Call::GetRole { .. } => OPERATIONS[9],
+            Call::ListRolePolicies { .. } => OPERATIONS[10],
+            Call::GetRolePolicy { .. } => OPERATIONS[11],
+            Call::ListAttachedRolePolicies { .. } => OPERATIONS[12],
+            Call::GetPolicy { .. } => OPERATIONS[13],
+            Call::GetPolicyVersion { .. } => OPERATIONS[14],
         }
     }
 }
@@ -158,7 +176,8 @@ impl<A: Api> Reader<'_, A> {
             if let Some(items) = page.get(key).and_then(Value::as_array) {
                 out.extend(items.iter().filter_map(Value::as_str).map(String::from));
             }
-            match page.get("nextToken").and_then(Value::as_str) {
+            // ECS and Logs page with `nextToken`, IAM with `Marker`.
+            match page.get("nextToken").or_else(|| page.get("Marker")).and_then(Value::as_str) {
                 Some(t) if !t.is_empty() => next = Some(t.to_string()),
                 _ => return Ok(out),
             }
@@ -391,6 +410,8 @@ pub async fn take<A: Api>(api: &A, scope: &Scope) -> Taken {
         }
     }
 
+    let iam = read_iam(&rd, &tds, scope, snap.get("account").and_then(Value::as_str)).await;
+
     snap.insert(
         "ecs".into(),
         json!({"clusters": clusters, "services": services, "taskDefinitions": tds, "tasks": tasks}),
@@ -398,11 +419,125 @@ pub async fn take<A: Api>(api: &A, scope: &Scope) -> Taken {
     if !logs_failed {
         snap.insert("logs".into(), json!({ "logGroups": log_groups }));
     }
+    if let Some(iam) = iam {
+        snap.insert("iam".into(), iam);
+    }
     let not_loaded = std::mem::take(&mut *rd.not_loaded.lock().expect("not loaded"));
     if !not_loaded.is_empty() {
         snap.insert("notLoaded".into(), Value::Array(not_loaded));
     }
     Taken { snapshot: Value::Object(snap), stats: rd.stats.into_inner().expect("stats"), fatal: None }
+}
+
+/// The task and execution roles the task definitions name (in this
+/// account), with their policies, shaped like `get-account-authorization-details`
+/// output. `None` when IAM could not be read.
+async fn read_iam<A: Api>(rd: &Reader<'_, A>, tds: &[Value], scope: &Scope, account: Option<&str>) -> Option<Value> {
+    let conc = scope.concurrency.max(1);
+    let mut names: BTreeSet<String> = BTreeSet::new();
+    for td in tds {
+        for key in ["taskRoleArn", "executionRoleArn"] {
+            let Some(v) = str_of(td, key) else { continue };
+            match v.strip_prefix("arn:") {
+                // arn:partition:iam::account:role/path/name
+                Some(rest) => {
+                    let parts: Vec<&str> = rest.splitn(5, ':').collect();
+                    let same_account = parts.get(3).is_some_and(|a| Some(*a) == account);
+                    if parts.len() == 5
+                        && same_account
+                        && let Some(name) = parts[4].rsplit('/').next()
+                    {
+                        names.insert(name.to_string());
+                    }
+                }
+                None if !v.is_empty() => {
+                    names.insert(v);
+                }
+                None => {}
+            }
+        }
+    }
+    let denied = Mutex::new(None::<ApiError>);
+    let roles: Vec<Option<Value>> = rd
+        .each(names.into_iter().collect(), conc, |name| {
+            let denied = &denied;
+            async move {
+                // A role half read would look like one without the
+                // permissions it has: any failure marks IAM not loaded.
+                let fail = |e: ApiError| {
+                    denied.lock().expect("denied").get_or_insert(e);
+                    None
+                };
+                let mut role = match rd.call(Call::GetRole { role: name.clone() }).await {
+                    Ok(v) => v,
+                    // A role that does not exist is left out: the rules
+                    // that need it stay quiet.
+                    Err(e) if e.code.as_deref() == Some("NoSuchEntity") => return None,
+                    Err(e) => return fail(e),
+                };
+                let inline = match rd
+                    .list("PolicyNames", |marker| Call::ListRolePolicies { role: name.clone(), marker })
+                    .await
+                {
+                    Ok(v) => v,
+                    Err(e) => return fail(e),
+                };
+                let mut docs = Vec::new();
+                for p in inline {
+                    match rd.call(Call::GetRolePolicy { role: name.clone(), policy: p }).await {
+                        Ok(v) => docs.push(v),
+                        Err(e) => return fail(e),
+                    }
+                }
+                let mut attached = Vec::new();
+                let mut marker = None;
+                loop {
+                    match rd.call(Call::ListAttachedRolePolicies { role: name.clone(), marker: marker.take() }).await {
+                        Ok(page) => {
+                            attached.extend(array(&page, "AttachedPolicies"));
+                            match page.get("Marker").and_then(Value::as_str) {
+                                Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+                                _ => break,
+                            }
+                        }
+                        Err(e) => return fail(e),
+                    }
+                }
+                role["RolePolicyList"] = Value::Array(docs);
+                role["AttachedManagedPolicies"] = Value::Array(attached);
+                Some(role)
+            }
+        })
+        .await;
+    if let Some(e) = denied.into_inner().expect("denied") {
+        rd.failed("iam", &e);
+        return None;
+    }
+    let roles: Vec<Value> = roles.into_iter().flatten().collect();
+    // Managed policies the shipped data does not hold, each once.
+    let arns: BTreeSet<String> = roles
+        .iter()
+        .flat_map(|r| array(r, "AttachedManagedPolicies"))
+        .filter_map(|p| str_of(&p, "PolicyArn"))
+        .filter(|arn| crate::analysis::iam::managed_policy(arn).is_none())
+        .collect();
+    let policies: Vec<Result<Value, ApiError>> = rd
+        .each(arns.into_iter().collect(), conc, |arn| async move {
+            let p = rd.call(Call::GetPolicy { arn: arn.clone() }).await?;
+            let version = p.get("DefaultVersionId").and_then(Value::as_str).unwrap_or("v1").to_string();
+            let v = rd.call(Call::GetPolicyVersion { arn: arn.clone(), version }).await?;
+            Ok(json!({"Arn": arn, "Document": v.get("Document").cloned().unwrap_or(Value::Null)}))
+        })
+        .await;
+    let mut loaded = Vec::new();
+    for p in policies {
+        match p {
+            Ok(v) => loaded.push(v),
+            // The rules treat a policy they cannot see as unknown.
+            Err(e) => rd.failed("iam-policies", &e),
+        }
+    }
+    Some(json!({"RoleDetailList": roles, "Policies": loaded}))
 }
 
 fn fatal<A: Api>(rd: Reader<'_, A>, e: ApiError) -> Taken {

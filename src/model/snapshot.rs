@@ -11,22 +11,21 @@
 //!   "account": "123456789012", "region": "us-east-1",
 //!   "ecs": {"clusters": [...], "services": [...], "taskDefinitions": [...], "tasks": [...]},
 //!   "logs": {"logGroups": [...]},
+//!   "iam": {"RoleDetailList": [...], "Policies": [{"Arn": "...", "Document": {...}}]},
 //!   "notLoaded": [{"part": "logs", "action": "logs:DescribeLogGroups", "message": "AccessDenied: ..."}]
 //! }
 //! ```
 
 use super::F;
-use super::context::{Coverage, LogGroup};
+use super::context::{Coverage, LogGroup, Role};
 use super::ecs::{self, ServiceShape, TdShape};
 use super::load::Loaded;
 use super::read::{InputIssue, Obj, Reader};
+use crate::cfn::policy;
 
 /// The key that marks a snapshot, and the version this build reads.
 pub const MARK: &str = "ecsTriageSnapshot";
 pub const VERSION: i64 = 1;
-
-/// The parts of the context a snapshot can cover.
-pub const PARTS: [&str; 2] = ["ecs", "logs"];
 
 pub(super) fn load_snapshot(r: &mut Reader, o: Obj<'_, '_>, out: &mut Loaded) {
     match r.int(&o, MARK).get() {
@@ -67,15 +66,61 @@ pub(super) fn load_snapshot(r: &mut Reader, o: Obj<'_, '_>, out: &mut Loaded) {
             out.context.logs.coverage = Coverage::Account;
         }
     }
+    if let Some(i) = section(r, &o, "iam") {
+        let roles = r.objects(&i, "RoleDetailList", read_role);
+        let policies = r.objects(&i, "Policies", |r, p| {
+            let arn = r.string(&p, "Arn").str().unwrap_or_default().to_string();
+            let doc = r.member(&p, "Document").map(|m| policy::from_node(&arn, &m.value));
+            (arn, doc)
+        });
+        if let Some(roles) = roles.into_known() {
+            out.context.iam.roles.extend(roles);
+            out.context.iam.coverage = Coverage::Account;
+        }
+        for (arn, doc) in policies.into_known().unwrap_or_default() {
+            if let Some(doc) = doc {
+                out.context.iam.managed_policies.push((arn, doc));
+            }
+        }
+    }
     // What could not be read: the rules that need it say "not checked".
     let failed =
         r.objects(&o, "notLoaded", |r, f| (r.string(&f, "part"), r.string(&f, "action"), r.string(&f, "message")));
     for (part, action, message) in failed.into_known().unwrap_or_default() {
         let why = format!("{} failed: {}", action.str().unwrap_or("a read"), message.str().unwrap_or("no message"));
-        if part.str() == Some("logs") {
-            out.context.logs.coverage = Coverage::Failed(why);
+        match part.str() {
+            Some("logs") => out.context.logs.coverage = Coverage::Failed(why),
+            Some("iam") => out.context.iam.coverage = Coverage::Failed(why),
+            _ => {}
         }
     }
+}
+
+/// A role as `get-account-authorization-details` lists it.
+fn read_role(r: &mut Reader, o: Obj<'_, '_>) -> Role {
+    let name = r.string(&o, "RoleName").str().unwrap_or_default().to_string();
+    let arn = r.string(&o, "Arn").str().unwrap_or_default().to_string();
+    let trust = match r.member(&o, "AssumeRolePolicyDocument") {
+        Some(m) => F::known(policy::from_node(&format!("{name} trust policy"), &m.value), o.at),
+        None => F::absent(o.at),
+    };
+    let inline = r
+        .objects(&o, "RolePolicyList", |r, p| {
+            let pname = r.string(&p, "PolicyName").str().unwrap_or("inline").to_string();
+            let doc = match r.member(&p, "PolicyDocument") {
+                Some(m) => policy::from_node(&pname, &m.value),
+                None => policy::from_node(
+                    &pname,
+                    &crate::source::json::Node { off: p.at.off, kind: crate::source::json::Kind::Unknown },
+                ),
+            };
+            (pname, doc)
+        })
+        .into_known()
+        .unwrap_or_default();
+    let at = o.at;
+    let managed = r.objects(&o, "AttachedManagedPolicies", |r, p| r.string(&p, "PolicyArn"));
+    Role { name, logical_id: None, arn, at, trust, inline, managed }
 }
 
 /// A section of the snapshot (an object member).
