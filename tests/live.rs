@@ -44,6 +44,7 @@ fn ecs_triage(args: &[&str]) -> Output {
 }
 
 struct Setup {
+    ec2: aws_sdk_ec2::Client,
     ecs: aws_sdk_ecs::Client,
     logs: aws_sdk_cloudwatchlogs::Client,
     iam: aws_sdk_iam::Client,
@@ -82,6 +83,7 @@ fn setup(url: &str) -> Setup {
     });
     assert!(!subnets.is_empty() && !security_groups.is_empty(), "moto has a default VPC");
     Setup {
+        ec2,
         ecs: aws_sdk_ecs::Client::new(&conf),
         logs: aws_sdk_cloudwatchlogs::Client::new(&conf),
         iam: aws_sdk_iam::Client::new(&conf),
@@ -121,6 +123,21 @@ impl Setup {
     }
 
     fn task_definition_with_roles(&self, family: &str, group: &str, execution: &str, task: Option<&str>) -> String {
+        self.task_definition_full(family, group, execution, task, "public.ecr.aws/nginx/nginx:1.27")
+    }
+
+    fn task_definition_with_image(&self, family: &str, group: &str, execution: &str, image: &str) -> String {
+        self.task_definition_full(family, group, execution, None, image)
+    }
+
+    fn task_definition_full(
+        &self,
+        family: &str,
+        group: &str,
+        execution: &str,
+        task: Option<&str>,
+        image: &str,
+    ) -> String {
         use aws_sdk_ecs::types::*;
         let log = LogConfiguration::builder()
             .log_driver(LogDriver::Awslogs)
@@ -131,7 +148,7 @@ impl Setup {
             .unwrap();
         let container = ContainerDefinition::builder()
             .name("app")
-            .image("public.ecr.aws/nginx/nginx:1.27")
+            .image(image)
             .essential(true)
             .memory(512)
             .port_mappings(PortMapping::builder().container_port(80).build())
@@ -161,13 +178,25 @@ impl Setup {
     }
 
     fn service(&self, cluster: &str, name: &str, task_definition: &str) {
+        self.service_in(cluster, name, task_definition, &self.subnets, &self.security_groups, true)
+    }
+
+    fn service_in(
+        &self,
+        cluster: &str,
+        name: &str,
+        task_definition: &str,
+        subnets: &[String],
+        groups: &[String],
+        public_ip: bool,
+    ) {
         use aws_sdk_ecs::types::*;
         let net = NetworkConfiguration::builder()
             .awsvpc_configuration(
                 AwsVpcConfiguration::builder()
-                    .set_subnets(Some(self.subnets.clone()))
-                    .set_security_groups(Some(self.security_groups.clone()))
-                    .assign_public_ip(AssignPublicIp::Enabled)
+                    .set_subnets(Some(subnets.to_vec()))
+                    .set_security_groups(Some(groups.to_vec()))
+                    .assign_public_ip(if public_ip { AssignPublicIp::Enabled } else { AssignPublicIp::Disabled })
                     .build()
                     .unwrap(),
             )
@@ -191,6 +220,112 @@ impl Setup {
         self.rt
             .block_on(self.ecs.update_service().cluster(cluster).service(service).enable_execute_command(true).send())
             .expect("update the service");
+    }
+
+    /// A VPC with DNS on, a public subnet (internet gateway) and a private
+    /// one; the private one routes to a NAT gateway in the public one when
+    /// `nat`. Returns (private subnet, default security group, VPC, private
+    /// route table, public subnet).
+    fn vpc(&self, cidr_octet: u8, nat: bool) -> (String, String, String, String, String) {
+        use aws_sdk_ec2::types::*;
+        let ec2 = &self.ec2;
+        self.rt.block_on(async {
+            let vpc = ec2.create_vpc().cidr_block(format!("10.{cidr_octet}.0.0/16")).send().await.unwrap();
+            let vpc = vpc.vpc().unwrap().vpc_id().unwrap().to_string();
+            for attr in [true, false] {
+                let on = AttributeBooleanValue::builder().value(true).build();
+                let m = ec2.modify_vpc_attribute().vpc_id(&vpc);
+                let m = if attr { m.enable_dns_support(on) } else { m.enable_dns_hostnames(on) };
+                m.send().await.unwrap();
+            }
+            let subnet =
+                |c: String| ec2.create_subnet().vpc_id(&vpc).cidr_block(c).availability_zone("us-east-1a").send();
+            let public = subnet(format!("10.{cidr_octet}.0.0/24"))
+                .await
+                .unwrap()
+                .subnet()
+                .unwrap()
+                .subnet_id()
+                .unwrap()
+                .to_string();
+            let private = subnet(format!("10.{cidr_octet}.1.0/24"))
+                .await
+                .unwrap()
+                .subnet()
+                .unwrap()
+                .subnet_id()
+                .unwrap()
+                .to_string();
+            let igw = ec2.create_internet_gateway().send().await.unwrap();
+            let igw = igw.internet_gateway().unwrap().internet_gateway_id().unwrap().to_string();
+            ec2.attach_internet_gateway().internet_gateway_id(&igw).vpc_id(&vpc).send().await.unwrap();
+            let table = || ec2.create_route_table().vpc_id(&vpc).send();
+            let public_rt = table().await.unwrap().route_table().unwrap().route_table_id().unwrap().to_string();
+            ec2.create_route()
+                .route_table_id(&public_rt)
+                .destination_cidr_block("0.0.0.0/0")
+                .gateway_id(&igw)
+                .send()
+                .await
+                .unwrap();
+            ec2.associate_route_table().route_table_id(&public_rt).subnet_id(&public).send().await.unwrap();
+            let private_rt = table().await.unwrap().route_table().unwrap().route_table_id().unwrap().to_string();
+            ec2.associate_route_table().route_table_id(&private_rt).subnet_id(&private).send().await.unwrap();
+            if nat {
+                let eip = ec2.allocate_address().domain(DomainType::Vpc).send().await.unwrap();
+                let ngw = ec2
+                    .create_nat_gateway()
+                    .subnet_id(&public)
+                    .allocation_id(eip.allocation_id().unwrap())
+                    .send()
+                    .await
+                    .unwrap();
+                let ngw = ngw.nat_gateway().unwrap().nat_gateway_id().unwrap().to_string();
+                ec2.create_route()
+                    .route_table_id(&private_rt)
+                    .destination_cidr_block("0.0.0.0/0")
+                    .nat_gateway_id(&ngw)
+                    .send()
+                    .await
+                    .unwrap();
+            }
+            let sg = ec2
+                .describe_security_groups()
+                .filters(Filter::builder().name("vpc-id").values(&vpc).build())
+                .filters(Filter::builder().name("group-name").values("default").build())
+                .send()
+                .await
+                .unwrap();
+            let sg = sg.security_groups()[0].group_id().unwrap().to_string();
+            (private, sg, vpc, private_rt, public)
+        })
+    }
+
+    /// Interface endpoints with private DNS in `subnet`, in `group`, which
+    /// admits HTTPS from the VPC.
+    fn endpoints(&self, vpc: &str, cidr: &str, subnet: &str, group: &str, services: &[&str]) {
+        self.rt.block_on(async {
+            let https = aws_sdk_ec2::types::IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(443)
+                .to_port(443)
+                .ip_ranges(aws_sdk_ec2::types::IpRange::builder().cidr_ip(cidr).build())
+                .build();
+            self.ec2.authorize_security_group_ingress().group_id(group).ip_permissions(https).send().await.unwrap();
+            for svc in services {
+                self.ec2
+                    .create_vpc_endpoint()
+                    .vpc_id(vpc)
+                    .vpc_endpoint_type(aws_sdk_ec2::types::VpcEndpointType::Interface)
+                    .service_name(format!("com.amazonaws.us-east-1.{svc}"))
+                    .subnet_ids(subnet)
+                    .security_group_ids(group)
+                    .private_dns_enabled(true)
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        });
     }
 
     fn log_group(&self, name: &str) {
@@ -243,11 +378,13 @@ fn missing_log_group_is_found_and_the_snapshot_replays_it() {
     assert!(!live.iter().any(|f| f["message"].as_str().unwrap_or("").contains(&present)), "{live:#?}");
     // Every call is counted: one cluster, two services, two task
     // definitions, two log groups, one execution role (which does not
-    // exist): 11 calls.
+    // exist), and the default VPC (subnets, VPC, two DNS attributes, five
+    // per-VPC lists, security groups): 21 calls, the bound docs/live.md
+    // derives.
     for line in ["ecs:DescribeServices", "ecs:DescribeTaskDefinition", "logs:DescribeLogGroups"] {
         assert!(stderr.contains(line), "--stats shows {line}:\n{stderr}");
     }
-    assert!(stderr.contains("API calls: 11"), "{stderr}");
+    assert!(stderr.contains("API calls: 21"), "{stderr}");
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("snap.json");
@@ -306,6 +443,56 @@ fn roles_are_read_and_judged() {
     for rule in ["ECS403", "ECS404", "ECS405", "ECS502"] {
         assert!(of(rule).is_empty(), "{rule}: {found:#?}");
     }
+}
+
+/// The network decides: the seed's classic (a public subnet without a
+/// public IP), a private subnet with a NAT gateway (clean), and a private
+/// subnet with ECR endpoints but no S3 gateway endpoint.
+#[test]
+fn network_paths_are_read_and_judged() {
+    let Some(url) = moto() else { return };
+    let s = setup(&url);
+    let cluster = unique("net");
+    s.cluster(&cluster);
+    let group = format!("/ecs/{}", unique("net"));
+    s.log_group(&group);
+    let reads = [
+        "ecr:GetAuthorizationToken",
+        "ecr:BatchGetImage",
+        "ecr:GetDownloadUrlForLayer",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+    ];
+    let exec_role = s.role(&unique("exec"), "ecs-tasks.amazonaws.com", &reads);
+    let td = s.task_definition_with_image(
+        &unique("net"),
+        &group,
+        &exec_role,
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.0",
+    );
+    let octet = (std::process::id() % 200) as u8 + 20;
+    let (nat_subnet, nat_sg, _, _, public_subnet) = s.vpc(octet, true);
+    s.service_in(&cluster, "public-no-ip", &td, &[public_subnet], std::slice::from_ref(&nat_sg), false);
+    s.service_in(&cluster, "private-nat", &td, std::slice::from_ref(&nat_subnet), &[nat_sg], false);
+    let (ep_subnet, ep_sg, ep_vpc, _, _) = s.vpc(octet + 1, false);
+    s.endpoints(&ep_vpc, &format!("10.{}.0.0/16", octet + 1), &ep_subnet, &ep_sg, &["ecr.api", "ecr.dkr", "logs"]);
+    s.service_in(&cluster, "endpoints-no-s3", &td, std::slice::from_ref(&ep_subnet), &[ep_sg], false);
+
+    let out = ecs_triage(&["audit", "--endpoint-url", &url, "--cluster", &cluster, "--format", "json", "--no-config"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let found = findings(&out);
+    let net: Vec<(String, String)> = found
+        .iter()
+        .filter(|f| f["rule"].as_str().unwrap_or("").starts_with("ECS30"))
+        .map(|f| (f["rule"].as_str().unwrap().to_string(), f["message"].as_str().unwrap().to_string()))
+        .collect();
+    let on = |svc: &str| {
+        net.iter().filter(|(_, m)| m.contains(&format!("`{svc}`"))).map(|(r, _)| r.as_str()).collect::<Vec<_>>()
+    };
+    assert_eq!(on("public-no-ip"), ["ECS301"], "{net:#?}");
+    assert!(on("private-nat").is_empty(), "{net:#?}");
+    assert_eq!(on("endpoints-no-s3"), ["ECS303"], "{net:#?}");
+    assert!(net.iter().any(|(_, m)| m.contains("s3")), "{net:#?}");
 }
 
 /// Nothing answers: a clear error and exit 2, within the timeout.

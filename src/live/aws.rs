@@ -28,6 +28,7 @@ pub struct Aws {
     logs: aws_sdk_cloudwatchlogs::Client,
     sts: aws_sdk_sts::Client,
     iam: aws_sdk_iam::Client,
+    ec2: aws_sdk_ec2::Client,
     pub region: Option<String>,
 }
 
@@ -57,6 +58,7 @@ impl Aws {
             logs: aws_sdk_cloudwatchlogs::Client::new(&conf),
             sts: aws_sdk_sts::Client::new(&conf),
             iam: aws_sdk_iam::Client::new(&conf),
+            ec2: aws_sdk_ec2::Client::new(&conf),
             region,
         }
     }
@@ -130,6 +132,15 @@ impl Api for Aws {
             | Call::ListAttachedRolePolicies { .. }
             | Call::GetPolicy { .. }
             | Call::GetPolicyVersion { .. } => return self.iam(call).await,
+            Call::DescribeSubnets { .. }
+            | Call::DescribeVpcs { .. }
+            | Call::DescribeVpcAttribute { .. }
+            | Call::DescribeRouteTables { .. }
+            | Call::DescribeInternetGateways { .. }
+            | Call::DescribeNatGateways { .. }
+            | Call::DescribeVpcEndpoints { .. }
+            | Call::DescribeSecurityGroups { .. }
+            | Call::DescribeNetworkAcls { .. } => return self.ec2(call).await,
             Call::GetCallerIdentity => {
                 let out = self.sts.get_caller_identity().send().await.map_err(|e| error(op, e))?;
                 return Ok(json!({ "Account": out.account(), "Arn": out.arn() }));
@@ -249,6 +260,241 @@ impl Aws {
                 json!({"Document": out.policy_version().and_then(|v| v.document()).map(policy_json)})
             }
             other => unreachable!("{} is not an IAM call", other.operation()),
+        })
+    }
+}
+
+fn filter(name: &str, value: String) -> aws_sdk_ec2::types::Filter {
+    aws_sdk_ec2::types::Filter::builder().name(name).values(value).build()
+}
+
+fn permissions(ps: &[aws_sdk_ec2::types::IpPermission]) -> Vec<Value> {
+    ps.iter()
+        .map(|p| {
+            json!({
+                "IpProtocol": p.ip_protocol(),
+                "FromPort": p.from_port(),
+                "ToPort": p.to_port(),
+                "IpRanges": p.ip_ranges().iter().map(|r| json!({"CidrIp": r.cidr_ip()})).collect::<Vec<_>>(),
+                "Ipv6Ranges": p.ipv6_ranges().iter().map(|r| json!({"CidrIpv6": r.cidr_ipv6()})).collect::<Vec<_>>(),
+                "PrefixListIds": p.prefix_list_ids().iter().map(|r| json!({"PrefixListId": r.prefix_list_id()})).collect::<Vec<_>>(),
+                "UserIdGroupPairs": p.user_id_group_pairs().iter().map(|r| json!({"GroupId": r.group_id()})).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
+}
+
+/// The EC2 calls: EC2 answers in XML, so the SDK's output is turned into
+/// the JSON `aws ec2 describe-*` prints, with the fields the network
+/// analysis reads.
+impl Aws {
+    async fn ec2(&self, call: Call) -> Result<Value, ApiError> {
+        let op = call.operation();
+        Ok(match call {
+            Call::DescribeSubnets { ids } => {
+                let out =
+                    self.ec2.describe_subnets().set_subnet_ids(Some(ids)).send().await.map_err(|e| error(op, e))?;
+                let subnets: Vec<Value> = out
+                    .subnets()
+                    .iter()
+                    .map(|s| {
+                        json!({
+                            "SubnetId": s.subnet_id(), "VpcId": s.vpc_id(), "AvailabilityZone": s.availability_zone(),
+                            "CidrBlock": s.cidr_block(), "MapPublicIpOnLaunch": s.map_public_ip_on_launch(),
+                            "AvailableIpAddressCount": s.available_ip_address_count(),
+                        })
+                    })
+                    .collect();
+                json!({ "Subnets": subnets })
+            }
+            Call::DescribeVpcs { ids } => {
+                let out = self.ec2.describe_vpcs().set_vpc_ids(Some(ids)).send().await.map_err(|e| error(op, e))?;
+                let vpcs: Vec<Value> = out
+                    .vpcs()
+                    .iter()
+                    .map(|v| json!({"VpcId": v.vpc_id(), "CidrBlock": v.cidr_block(), "IsDefault": v.is_default()}))
+                    .collect();
+                json!({ "Vpcs": vpcs })
+            }
+            Call::DescribeVpcAttribute { vpc, attribute } => {
+                let out = self
+                    .ec2
+                    .describe_vpc_attribute()
+                    .vpc_id(vpc)
+                    .attribute(aws_sdk_ec2::types::VpcAttributeName::from(attribute))
+                    .send()
+                    .await
+                    .map_err(|e| error(op, e))?;
+                json!({
+                    "EnableDnsSupport": out.enable_dns_support().map(|a| json!({"Value": a.value()})),
+                    "EnableDnsHostnames": out.enable_dns_hostnames().map(|a| json!({"Value": a.value()})),
+                })
+            }
+            Call::DescribeRouteTables { vpc, next } => {
+                let out = self
+                    .ec2
+                    .describe_route_tables()
+                    .filters(filter("vpc-id", vpc))
+                    .set_next_token(next)
+                    .send()
+                    .await
+                    .map_err(|e| error(op, e))?;
+                let tables: Vec<Value> = out
+                    .route_tables()
+                    .iter()
+                    .map(|t| {
+                        let routes: Vec<Value> = t
+                            .routes()
+                            .iter()
+                            .map(|r| {
+                                json!({
+                                    "DestinationCidrBlock": r.destination_cidr_block(),
+                                    "DestinationPrefixListId": r.destination_prefix_list_id(),
+                                    "GatewayId": r.gateway_id(), "NatGatewayId": r.nat_gateway_id(),
+                                    "TransitGatewayId": r.transit_gateway_id(),
+                                    "VpcPeeringConnectionId": r.vpc_peering_connection_id(),
+                                    "NetworkInterfaceId": r.network_interface_id(), "InstanceId": r.instance_id(),
+                                    "State": r.state().map(|s| s.as_str()),
+                                })
+                            })
+                            .collect();
+                        let assoc: Vec<Value> = t
+                            .associations()
+                            .iter()
+                            .map(|a| json!({"Main": a.main(), "SubnetId": a.subnet_id()}))
+                            .collect();
+                        json!({"RouteTableId": t.route_table_id(), "VpcId": t.vpc_id(), "Routes": routes, "Associations": assoc})
+                    })
+                    .collect();
+                json!({"RouteTables": tables, "NextToken": out.next_token()})
+            }
+            Call::DescribeInternetGateways { vpc, next } => {
+                let out = self
+                    .ec2
+                    .describe_internet_gateways()
+                    .filters(filter("attachment.vpc-id", vpc))
+                    .set_next_token(next)
+                    .send()
+                    .await
+                    .map_err(|e| error(op, e))?;
+                let gws: Vec<Value> = out
+                    .internet_gateways()
+                    .iter()
+                    .map(|g| {
+                        let att: Vec<Value> = g
+                            .attachments()
+                            .iter()
+                            .map(|a| json!({"VpcId": a.vpc_id(), "State": a.state().map(|s| s.as_str())}))
+                            .collect();
+                        json!({"InternetGatewayId": g.internet_gateway_id(), "Attachments": att})
+                    })
+                    .collect();
+                json!({"InternetGateways": gws, "NextToken": out.next_token()})
+            }
+            Call::DescribeNatGateways { vpc, next } => {
+                let out = self
+                    .ec2
+                    .describe_nat_gateways()
+                    .filter(filter("vpc-id", vpc))
+                    .set_next_token(next)
+                    .send()
+                    .await
+                    .map_err(|e| error(op, e))?;
+                let gws: Vec<Value> = out
+                    .nat_gateways()
+                    .iter()
+                    .map(|g| {
+                        json!({
+                            "NatGatewayId": g.nat_gateway_id(), "SubnetId": g.subnet_id(), "VpcId": g.vpc_id(),
+                            "State": g.state().map(|s| s.as_str()),
+                            "ConnectivityType": g.connectivity_type().map(|s| s.as_str()),
+                        })
+                    })
+                    .collect();
+                json!({"NatGateways": gws, "NextToken": out.next_token()})
+            }
+            Call::DescribeVpcEndpoints { vpc, next } => {
+                let out = self
+                    .ec2
+                    .describe_vpc_endpoints()
+                    .filters(filter("vpc-id", vpc))
+                    .set_next_token(next)
+                    .send()
+                    .await
+                    .map_err(|e| error(op, e))?;
+                let eps: Vec<Value> = out
+                    .vpc_endpoints()
+                    .iter()
+                    .map(|e| {
+                        json!({
+                            "VpcEndpointId": e.vpc_endpoint_id(), "VpcId": e.vpc_id(), "ServiceName": e.service_name(),
+                            "VpcEndpointType": e.vpc_endpoint_type().map(|t| t.as_str()),
+                            "State": e.state().map(|s| s.as_str()),
+                            "SubnetIds": e.subnet_ids(), "RouteTableIds": e.route_table_ids(),
+                            "Groups": e.groups().iter().map(|g| json!({"GroupId": g.group_id()})).collect::<Vec<_>>(),
+                            "PrivateDnsEnabled": e.private_dns_enabled(),
+                            "PolicyDocument": e.policy_document(),
+                        })
+                    })
+                    .collect();
+                json!({"VpcEndpoints": eps, "NextToken": out.next_token()})
+            }
+            Call::DescribeSecurityGroups { ids } => {
+                let out = self
+                    .ec2
+                    .describe_security_groups()
+                    .set_group_ids(Some(ids))
+                    .send()
+                    .await
+                    .map_err(|e| error(op, e))?;
+                let groups: Vec<Value> = out
+                    .security_groups()
+                    .iter()
+                    .map(|g| {
+                        json!({
+                            "GroupId": g.group_id(), "VpcId": g.vpc_id(),
+                            "IpPermissions": permissions(g.ip_permissions()),
+                            "IpPermissionsEgress": permissions(g.ip_permissions_egress()),
+                        })
+                    })
+                    .collect();
+                json!({ "SecurityGroups": groups })
+            }
+            Call::DescribeNetworkAcls { vpc, next } => {
+                let out = self
+                    .ec2
+                    .describe_network_acls()
+                    .filters(filter("vpc-id", vpc))
+                    .set_next_token(next)
+                    .send()
+                    .await
+                    .map_err(|e| error(op, e))?;
+                let acls: Vec<Value> = out
+                    .network_acls()
+                    .iter()
+                    .map(|a| {
+                        let entries: Vec<Value> = a
+                            .entries()
+                            .iter()
+                            .map(|e| {
+                                json!({
+                                    "RuleNumber": e.rule_number(), "Protocol": e.protocol(), "Egress": e.egress(),
+                                    "RuleAction": e.rule_action().map(|r| r.as_str()), "CidrBlock": e.cidr_block(),
+                                    "PortRange": e.port_range().map(|p| json!({"From": p.from(), "To": p.to()})),
+                                })
+                            })
+                            .collect();
+                        let assoc: Vec<Value> =
+                            a.associations().iter().map(|x| json!({"SubnetId": x.subnet_id()})).collect();
+                        json!({
+                            "NetworkAclId": a.network_acl_id(), "VpcId": a.vpc_id(), "IsDefault": a.is_default(),
+                            "Entries": entries, "Associations": assoc,
+                        })
+                    })
+                    .collect();
+                json!({"NetworkAcls": acls, "NextToken": out.next_token()})
+            }
+            other => unreachable!("{} is not an EC2 call", other.operation()),
         })
     }
 }

@@ -36,10 +36,19 @@ pub enum Call {
     ListAttachedRolePolicies { role: String, marker: Option<String> },
     GetPolicy { arn: String },
     GetPolicyVersion { arn: String, version: String },
+    DescribeSubnets { ids: Vec<String> },
+    DescribeVpcs { ids: Vec<String> },
+    DescribeVpcAttribute { vpc: String, attribute: &'static str },
+    DescribeRouteTables { vpc: String, next: Option<String> },
+    DescribeInternetGateways { vpc: String, next: Option<String> },
+    DescribeNatGateways { vpc: String, next: Option<String> },
+    DescribeVpcEndpoints { vpc: String, next: Option<String> },
+    DescribeSecurityGroups { ids: Vec<String> },
+    DescribeNetworkAcls { vpc: String, next: Option<String> },
 }
 
 /// Every operation a [`Call`] can make, as IAM names it.
-pub const OPERATIONS: [&str; 15] = [
+pub const OPERATIONS: [&str; 24] = [
     "sts:GetCallerIdentity",
     "ecs:ListClusters",
     "ecs:DescribeClusters",
@@ -55,6 +64,15 @@ pub const OPERATIONS: [&str; 15] = [
     "iam:ListAttachedRolePolicies",
     "iam:GetPolicy",
     "iam:GetPolicyVersion",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeVpcs",
+    "ec2:DescribeVpcAttribute",
+    "ec2:DescribeRouteTables",
+    "ec2:DescribeInternetGateways",
+    "ec2:DescribeNatGateways",
+    "ec2:DescribeVpcEndpoints",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeNetworkAcls",
 ];
 
 impl Call {
@@ -76,6 +94,15 @@ impl Call {
             Call::ListAttachedRolePolicies { .. } => OPERATIONS[12],
             Call::GetPolicy { .. } => OPERATIONS[13],
             Call::GetPolicyVersion { .. } => OPERATIONS[14],
+            Call::DescribeSubnets { .. } => OPERATIONS[15],
+            Call::DescribeVpcs { .. } => OPERATIONS[16],
+            Call::DescribeVpcAttribute { .. } => OPERATIONS[17],
+            Call::DescribeRouteTables { .. } => OPERATIONS[18],
+            Call::DescribeInternetGateways { .. } => OPERATIONS[19],
+            Call::DescribeNatGateways { .. } => OPERATIONS[20],
+            Call::DescribeVpcEndpoints { .. } => OPERATIONS[21],
+            Call::DescribeSecurityGroups { .. } => OPERATIONS[22],
+            Call::DescribeNetworkAcls { .. } => OPERATIONS[23],
         }
     }
 }
@@ -178,6 +205,21 @@ impl<A: Api> Reader<'_, A> {
             }
             // ECS and Logs page with `nextToken`, IAM with `Marker`.
             match page.get("nextToken").or_else(|| page.get("Marker")).and_then(Value::as_str) {
+                Some(t) if !t.is_empty() => next = Some(t.to_string()),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    /// Every page of a call, collecting the objects under `key` (EC2 pages
+    /// with `NextToken`).
+    async fn pages(&self, key: &str, mut make: impl FnMut(Option<String>) -> Call) -> Result<Vec<Value>, ApiError> {
+        let mut out = Vec::new();
+        let mut next = None;
+        loop {
+            let page = self.call(make(next.take())).await?;
+            out.extend(array(&page, key));
+            match page.get("NextToken").and_then(Value::as_str) {
                 Some(t) if !t.is_empty() => next = Some(t.to_string()),
                 _ => return Ok(out),
             }
@@ -411,6 +453,7 @@ pub async fn take<A: Api>(api: &A, scope: &Scope) -> Taken {
     }
 
     let iam = read_iam(&rd, &tds, scope, snap.get("account").and_then(Value::as_str)).await;
+    let ec2 = read_network(&rd, &services, &tasks, scope).await;
 
     snap.insert(
         "ecs".into(),
@@ -421,6 +464,9 @@ pub async fn take<A: Api>(api: &A, scope: &Scope) -> Taken {
     }
     if let Some(iam) = iam {
         snap.insert("iam".into(), iam);
+    }
+    if let Some(ec2) = ec2 {
+        snap.insert("ec2".into(), ec2);
     }
     let not_loaded = std::mem::take(&mut *rd.not_loaded.lock().expect("not loaded"));
     if !not_loaded.is_empty() {
@@ -538,6 +584,106 @@ async fn read_iam<A: Api>(rd: &Reader<'_, A>, tds: &[Value], scope: &Scope, acco
         }
     }
     Some(json!({"RoleDetailList": roles, "Policies": loaded}))
+}
+
+/// The network around the services and tasks: their subnets and security
+/// groups by id, and for each of their VPCs the route tables, gateways,
+/// endpoints and network ACLs, shaped like `aws ec2 describe-*` output.
+/// `None` when it could not be read.
+async fn read_network<A: Api>(rd: &Reader<'_, A>, services: &[Value], tasks: &[Value], scope: &Scope) -> Option<Value> {
+    let conc = scope.concurrency.max(1);
+    let mut subnet_ids: BTreeSet<String> = BTreeSet::new();
+    let mut sg_ids: BTreeSet<String> = BTreeSet::new();
+    for s in services {
+        let vpc = s.get("networkConfiguration").and_then(|n| n.get("awsvpcConfiguration"));
+        for (key, into) in [("subnets", &mut subnet_ids), ("securityGroups", &mut sg_ids)] {
+            if let Some(v) = vpc {
+                into.extend(array(v, key).iter().filter_map(Value::as_str).map(String::from));
+            }
+        }
+    }
+    for t in tasks {
+        for a in array(t, "attachments") {
+            for d in array(&a, "details") {
+                if str_of(&d, "name").as_deref() == Some("subnetId") {
+                    subnet_ids.extend(str_of(&d, "value"));
+                }
+            }
+        }
+    }
+    if subnet_ids.is_empty() {
+        return Some(json!({}));
+    }
+    let fail = |e: ApiError| {
+        rd.failed("ec2", &e);
+        None
+    };
+    let subnets = match rd.call(Call::DescribeSubnets { ids: subnet_ids.into_iter().collect() }).await {
+        Ok(v) => array(&v, "Subnets"),
+        Err(e) => return fail(e),
+    };
+    let vpc_ids: BTreeSet<String> = subnets.iter().filter_map(|s| str_of(s, "VpcId")).collect();
+    let mut vpcs = match rd.call(Call::DescribeVpcs { ids: vpc_ids.iter().cloned().collect() }).await {
+        Ok(v) => array(&v, "Vpcs"),
+        Err(e) => return fail(e),
+    };
+    for vpc in &mut vpcs {
+        let Some(id) = str_of(vpc, "VpcId") else { continue };
+        for (attribute, key) in [("enableDnsSupport", "EnableDnsSupport"), ("enableDnsHostnames", "EnableDnsHostnames")]
+        {
+            match rd.call(Call::DescribeVpcAttribute { vpc: id.clone(), attribute }).await {
+                Ok(v) => vpc[key] = v.get(key).and_then(|a| a.get("Value")).cloned().unwrap_or(Value::Null),
+                Err(e) => return fail(e),
+            }
+        }
+    }
+    // Per VPC: every table, gateway, endpoint and ACL (what serves a subnet
+    // depends on all of them: the main table, the default ACL).
+    type Pages = (&'static str, fn(String, Option<String>) -> Call);
+    let kinds: [Pages; 5] = [
+        ("RouteTables", |vpc, next| Call::DescribeRouteTables { vpc, next }),
+        ("InternetGateways", |vpc, next| Call::DescribeInternetGateways { vpc, next }),
+        ("NatGateways", |vpc, next| Call::DescribeNatGateways { vpc, next }),
+        ("VpcEndpoints", |vpc, next| Call::DescribeVpcEndpoints { vpc, next }),
+        ("NetworkAcls", |vpc, next| Call::DescribeNetworkAcls { vpc, next }),
+    ];
+    let jobs: Vec<(usize, String)> =
+        vpc_ids.iter().flat_map(|v| (0..kinds.len()).map(move |k| (k, v.clone()))).collect();
+    let results = rd
+        .each(jobs, conc, |(k, vpc)| {
+            let (key, make) = kinds[k];
+            async move { (k, rd.pages(key, |next| make(vpc.clone(), next)).await) }
+        })
+        .await;
+    let mut found: Vec<Vec<Value>> = vec![Vec::new(); kinds.len()];
+    for (k, r) in results {
+        match r {
+            Ok(v) => found[k].extend(v),
+            Err(e) => return fail(e),
+        }
+    }
+    // Security groups: the tasks' and the interface endpoints'.
+    for e in &found[3] {
+        for g in array(e, "Groups") {
+            sg_ids.extend(str_of(&g, "GroupId"));
+        }
+    }
+    let security_groups = if sg_ids.is_empty() {
+        Vec::new()
+    } else {
+        match rd.call(Call::DescribeSecurityGroups { ids: sg_ids.into_iter().collect() }).await {
+            Ok(v) => array(&v, "SecurityGroups"),
+            Err(e) => return fail(e),
+        }
+    };
+    let mut out = Map::new();
+    out.insert("Vpcs".into(), Value::Array(vpcs));
+    out.insert("Subnets".into(), Value::Array(subnets));
+    for (k, (key, _)) in kinds.iter().enumerate() {
+        out.insert((*key).into(), Value::Array(std::mem::take(&mut found[k])));
+    }
+    out.insert("SecurityGroups".into(), Value::Array(security_groups));
+    Some(Value::Object(out))
 }
 
 fn fatal<A: Api>(rd: Reader<'_, A>, e: ApiError) -> Taken {

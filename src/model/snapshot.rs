@@ -12,14 +12,20 @@
 //!   "ecs": {"clusters": [...], "services": [...], "taskDefinitions": [...], "tasks": [...]},
 //!   "logs": {"logGroups": [...]},
 //!   "iam": {"RoleDetailList": [...], "Policies": [{"Arn": "...", "Document": {...}}]},
+//!   "ec2": {"Vpcs": [...], "Subnets": [...], "RouteTables": [...], "SecurityGroups": [...], ...},
 //!   "notLoaded": [{"part": "logs", "action": "logs:DescribeLogGroups", "message": "AccessDenied: ..."}]
 //! }
 //! ```
 
 use super::F;
-use super::context::{Coverage, LogGroup, Role};
+use super::Unknown;
+use super::context::{
+    Coverage, EndpointKind, InternetGateway, LogGroup, NaclEntry, NatGateway, Network, NetworkAcl, Role, Route,
+    RouteTable, RouteTarget, SecurityGroup, SgPeer, SgRule, Subnet, Vpc, VpcEndpoint,
+};
 use super::ecs::{self, ServiceShape, TdShape};
 use super::load::Loaded;
+use super::read::Text;
 use super::read::{InputIssue, Obj, Reader};
 use crate::cfn::policy;
 
@@ -83,6 +89,9 @@ pub(super) fn load_snapshot(r: &mut Reader, o: Obj<'_, '_>, out: &mut Loaded) {
             }
         }
     }
+    if let Some(n) = section(r, &o, "ec2") {
+        read_network(r, &n, &mut out.context.network);
+    }
     // What could not be read: the rules that need it say "not checked".
     let failed =
         r.objects(&o, "notLoaded", |r, f| (r.string(&f, "part"), r.string(&f, "action"), r.string(&f, "message")));
@@ -91,6 +100,7 @@ pub(super) fn load_snapshot(r: &mut Reader, o: Obj<'_, '_>, out: &mut Loaded) {
         match part.str() {
             Some("logs") => out.context.logs.coverage = Coverage::Failed(why),
             Some("iam") => out.context.iam.coverage = Coverage::Failed(why),
+            Some("ec2") => out.context.network.coverage = Coverage::Failed(why),
             _ => {}
         }
     }
@@ -121,6 +131,209 @@ fn read_role(r: &mut Reader, o: Obj<'_, '_>) -> Role {
     let at = o.at;
     let managed = r.objects(&o, "AttachedManagedPolicies", |r, p| r.string(&p, "PolicyArn"));
     Role { name, logical_id: None, arn, at, trust, inline, managed }
+}
+
+/// The network section: `aws ec2 describe-*` output, PascalCase.
+fn read_network(r: &mut Reader, n: &Obj<'_, '_>, net: &mut Network) {
+    let id = |r: &mut Reader, o: &Obj<'_, '_>, key: &str| r.string(o, key).str().unwrap_or_default().to_string();
+    let strings = |r: &mut Reader, o: &Obj<'_, '_>, key: &str| r.strings(o, key, Text::Shaped);
+    let vpcs = r.objects(n, "Vpcs", |r, v| Vpc {
+        id: id(r, &v, "VpcId"),
+        at: v.at,
+        cidr: r.string(&v, "CidrBlock"),
+        dns_support: r.boolean(&v, "EnableDnsSupport"),
+        dns_hostnames: r.boolean(&v, "EnableDnsHostnames"),
+    });
+    let subnets = r.objects(n, "Subnets", |r, s| Subnet {
+        id: id(r, &s, "SubnetId"),
+        at: s.at,
+        vpc: r.string(&s, "VpcId"),
+        availability_zone: r.string(&s, "AvailabilityZone"),
+        cidr: r.string(&s, "CidrBlock"),
+        map_public_ip_on_launch: r.boolean(&s, "MapPublicIpOnLaunch"),
+    });
+    let tables = r.objects(n, "RouteTables", |r, t| {
+        let routes = r
+            .objects(&t, "Routes", |r, x| {
+                let s = |r: &mut Reader, k: &str| r.string(&x, k).str().map(String::from);
+                let destination = match s(r, "DestinationCidrBlock").or_else(|| s(r, "DestinationPrefixListId")) {
+                    Some(d) => F::known(d, x.at),
+                    None => F::unknown(Unknown::NotGiven, x.at),
+                };
+                let target = if s(r, "State").as_deref() == Some("blackhole") {
+                    RouteTarget::Other("blackhole".into())
+                } else if let Some(g) = s(r, "GatewayId") {
+                    if g.starts_with("igw-") {
+                        RouteTarget::InternetGateway(g)
+                    } else if g.starts_with("vpce-") {
+                        RouteTarget::VpcEndpoint(g)
+                    } else {
+                        RouteTarget::Other(g)
+                    }
+                } else if let Some(nat) = s(r, "NatGatewayId") {
+                    RouteTarget::NatGateway(nat)
+                } else if let Some(x) =
+                    ["TransitGatewayId", "VpcPeeringConnectionId", "NetworkInterfaceId", "InstanceId"]
+                        .iter()
+                        .find_map(|k| s(r, k))
+                {
+                    RouteTarget::Other(x)
+                } else {
+                    RouteTarget::Unknown
+                };
+                Route { at: x.at, destination, target }
+            })
+            .into_known()
+            .unwrap_or_default();
+        let assoc = r
+            .objects(&t, "Associations", |r, a| {
+                (r.boolean(&a, "Main").is_true(), r.string(&a, "SubnetId").str().map(String::from))
+            })
+            .into_known()
+            .unwrap_or_default();
+        RouteTable {
+            id: id(r, &t, "RouteTableId"),
+            at: t.at,
+            vpc: r.string(&t, "VpcId"),
+            main: assoc.iter().any(|(main, _)| *main),
+            routes,
+            subnets: assoc.into_iter().filter_map(|(_, s)| s).collect(),
+        }
+    });
+    let igws = r.objects(n, "InternetGateways", |r, g| {
+        let vpc = r
+            .objects(&g, "Attachments", |r, a| r.string(&a, "VpcId"))
+            .into_known()
+            .and_then(|v| v.into_iter().next())
+            .unwrap_or(F::absent(g.at));
+        InternetGateway { id: id(r, &g, "InternetGatewayId"), at: g.at, vpc }
+    });
+    let nats = r.objects(n, "NatGateways", |r, g| {
+        let state = r.string(&g, "State");
+        (
+            state.str().is_none_or(|s| s == "available" || s == "pending"),
+            NatGateway {
+                id: id(r, &g, "NatGatewayId"),
+                at: g.at,
+                subnet: r.string(&g, "SubnetId"),
+                connectivity: r.string(&g, "ConnectivityType"),
+            },
+        )
+    });
+    let endpoints = r.objects(n, "VpcEndpoints", |r, e| {
+        let kind = r.string(&e, "VpcEndpointType").map(|k| match k.as_str() {
+            "Interface" => EndpointKind::Interface,
+            _ => EndpointKind::Gateway,
+        });
+        let policy = r.member(&e, "PolicyDocument").map(|m| {
+            let name = format!("{} policy", id(r, &e, "VpcEndpointId"));
+            policy::from_node(&name, &m.value)
+        });
+        let groups = r.objects(&e, "Groups", |r, g| r.string(&g, "GroupId"));
+        VpcEndpoint {
+            id: id(r, &e, "VpcEndpointId"),
+            at: e.at,
+            vpc: r.string(&e, "VpcId"),
+            service: r.string(&e, "ServiceName"),
+            kind,
+            subnets: strings(r, &e, "SubnetIds"),
+            security_groups: groups,
+            private_dns: r.boolean(&e, "PrivateDnsEnabled"),
+            route_tables: strings(r, &e, "RouteTableIds"),
+            policy,
+        }
+    });
+    let groups = r.objects(n, "SecurityGroups", |r, g| SecurityGroup {
+        id: id(r, &g, "GroupId"),
+        at: g.at,
+        vpc: r.string(&g, "VpcId"),
+        ingress: permissions(r, &g, "IpPermissions"),
+        egress: permissions(r, &g, "IpPermissionsEgress"),
+    });
+    let acls = r.objects(n, "NetworkAcls", |r, a| {
+        let entries = r
+            .objects(&a, "Entries", |r, e| {
+                let range = r.member(&e, "PortRange").map(|m| &m.value);
+                let port = |r: &mut Reader, k: &str| match range.and_then(|n| r.as_obj(n, "PortRange")) {
+                    Some(p) => r.int(&p, k),
+                    None => F::absent(e.at),
+                };
+                NaclEntry {
+                    at: e.at,
+                    rule_number: r.int(&e, "RuleNumber"),
+                    egress: r.boolean(&e, "Egress").is_true(),
+                    protocol: r.string(&e, "Protocol"),
+                    allow: r.string(&e, "RuleAction").map(|a| a.eq_ignore_ascii_case("allow")),
+                    cidr: r.string(&e, "CidrBlock"),
+                    from_port: port(r, "From"),
+                    to_port: port(r, "To"),
+                }
+            })
+            .into_known()
+            .unwrap_or_default();
+        let subnets = r
+            .objects(&a, "Associations", |r, x| r.string(&x, "SubnetId").str().map(String::from))
+            .into_known()
+            .unwrap_or_default();
+        NetworkAcl {
+            id: id(r, &a, "NetworkAclId"),
+            at: a.at,
+            vpc: r.string(&a, "VpcId"),
+            default: r.boolean(&a, "IsDefault").is_true(),
+            entries,
+            subnets: subnets.into_iter().flatten().collect(),
+        }
+    });
+    net.vpcs.extend(vpcs.into_known().unwrap_or_default());
+    net.subnets.extend(subnets.into_known().unwrap_or_default());
+    net.route_tables.extend(tables.into_known().unwrap_or_default());
+    net.internet_gateways.extend(igws.into_known().unwrap_or_default());
+    // A deleted or failed NAT gateway routes nothing.
+    net.nat_gateways.extend(nats.into_known().unwrap_or_default().into_iter().filter(|(up, _)| *up).map(|(_, g)| g));
+    net.endpoints.extend(endpoints.into_known().unwrap_or_default());
+    net.security_groups.extend(groups.into_known().unwrap_or_default());
+    net.network_acls.extend(acls.into_known().unwrap_or_default());
+    net.coverage = Coverage::Account;
+}
+
+/// Security group permissions: one rule per peer (a permission lists CIDR
+/// ranges, groups and prefix lists together).
+fn permissions(r: &mut Reader, g: &Obj<'_, '_>, key: &str) -> F<Vec<SgRule>> {
+    r.objects(g, key, |r, p| {
+        let mut peers = Vec::new();
+        for (list, field) in [
+            ("IpRanges", "CidrIp"),
+            ("Ipv6Ranges", "CidrIpv6"),
+            ("UserIdGroupPairs", "GroupId"),
+            ("PrefixListIds", "PrefixListId"),
+        ] {
+            let found = r
+                .objects(&p, list, |r, x| r.string(&x, field).str().map(String::from))
+                .into_known()
+                .unwrap_or_default();
+            for v in found.into_iter().flatten() {
+                peers.push(match list {
+                    "UserIdGroupPairs" => SgPeer::SecurityGroup(v),
+                    "PrefixListIds" => SgPeer::PrefixList(v),
+                    _ => SgPeer::Cidr(v),
+                });
+            }
+        }
+        let protocol = r.string(&p, "IpProtocol");
+        let from_port = r.int(&p, "FromPort");
+        let to_port = r.int(&p, "ToPort");
+        peers
+            .into_iter()
+            .map(|peer| SgRule {
+                at: p.at,
+                protocol: protocol.clone(),
+                from_port: from_port.clone(),
+                to_port: to_port.clone(),
+                peer,
+            })
+            .collect::<Vec<_>>()
+    })
+    .map(|v| v.into_iter().flatten().collect())
 }
 
 /// A section of the snapshot (an object member).
