@@ -376,6 +376,10 @@ fn missing_log_group_is_found_and_the_snapshot_replays_it() {
     let msg = ecs403[0]["message"].as_str().unwrap();
     assert!(msg.contains(&missing) && msg.contains("does not exist"), "{msg}");
     assert!(!live.iter().any(|f| f["message"].as_str().unwrap_or("").contains(&present)), "{live:#?}");
+    // The execution role both task definitions name was never created.
+    let gone: Vec<&Value> = live.iter().filter(|f| f["rule"] == "ECS506").collect();
+    assert_eq!(gone.len(), 2, "{live:#?}");
+    assert!(gone.iter().all(|f| f["message"].as_str().unwrap().contains("ecsTaskExecutionRole")), "{gone:#?}");
     // Every call is counted: one cluster, two services, two task
     // definitions, two log groups, one execution role (which does not
     // exist), and the default VPC (subnets, VPC, two DNS attributes, five

@@ -189,6 +189,7 @@ pub fn load(file: FileId, t: &Template<'_>, resolver: &Resolver<'_, '_>, ctx: &m
                 availability_zone: r.string(&o, "availabilityZone"),
                 cidr: r.string(&o, "cidrBlock"),
                 map_public_ip_on_launch: r.boolean(&o, "mapPublicIpOnLaunch"),
+                available_ips: F::absent(at),
             }),
             "AWS::EC2::RouteTable" => ctx.network.route_tables.push(RouteTable {
                 id: id(),

@@ -504,9 +504,11 @@ async fn read_iam<A: Api>(rd: &Reader<'_, A>, tds: &[Value], scope: &Scope, acco
         }
     }
     let denied = Mutex::new(None::<ApiError>);
+    let missing = Mutex::new(Vec::<String>::new());
     let roles: Vec<Option<Value>> = rd
         .each(names.into_iter().collect(), conc, |name| {
             let denied = &denied;
+            let missing = &missing;
             async move {
                 // A role half read would look like one without the
                 // permissions it has: any failure marks IAM not loaded.
@@ -516,9 +518,11 @@ async fn read_iam<A: Api>(rd: &Reader<'_, A>, tds: &[Value], scope: &Scope, acco
                 };
                 let mut role = match rd.call(Call::GetRole { role: name.clone() }).await {
                     Ok(v) => v,
-                    // A role that does not exist is left out: the rules
-                    // that need it stay quiet.
-                    Err(e) if e.code.as_deref() == Some("NoSuchEntity") => return None,
+                    // A role that does not exist: ECS506.
+                    Err(e) if e.code.as_deref() == Some("NoSuchEntity") => {
+                        missing.lock().expect("missing").push(name);
+                        return None;
+                    }
                     Err(e) => return fail(e),
                 };
                 let inline = match rd
@@ -583,7 +587,9 @@ async fn read_iam<A: Api>(rd: &Reader<'_, A>, tds: &[Value], scope: &Scope, acco
             Err(e) => rd.failed("iam-policies", &e),
         }
     }
-    Some(json!({"RoleDetailList": roles, "Policies": loaded}))
+    let mut missing = missing.into_inner().expect("missing");
+    missing.sort();
+    Some(json!({"RoleDetailList": roles, "Policies": loaded, "MissingRoles": missing}))
 }
 
 /// The network around the services and tasks: their subnets and security

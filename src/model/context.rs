@@ -82,6 +82,7 @@ impl Context {
         merge_coverage(&mut self.iam.coverage, &other.iam.coverage);
         self.iam.roles.extend(other.iam.roles);
         self.iam.managed_policies.extend(other.iam.managed_policies);
+        self.iam.missing.extend(other.iam.missing);
         merge_coverage(&mut self.logs.coverage, &other.logs.coverage);
         self.logs.groups.extend(other.logs.groups);
         merge_coverage(&mut self.elb.coverage, &other.elb.coverage);
@@ -152,6 +153,8 @@ pub struct Subnet {
     pub availability_zone: F<String>,
     pub cidr: F<String>,
     pub map_public_ip_on_launch: F<bool>,
+    /// Free addresses (`AvailableIpAddressCount`), known in live mode.
+    pub available_ips: F<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -285,6 +288,8 @@ pub struct Iam {
     pub roles: Vec<Role>,
     /// Customer managed policies: ARN and document.
     pub managed_policies: Vec<(String, Policy)>,
+    /// Roles the inputs name that the account does not have (live mode).
+    pub missing: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

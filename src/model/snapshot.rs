@@ -83,6 +83,8 @@ pub(super) fn load_snapshot(r: &mut Reader, o: Obj<'_, '_>, out: &mut Loaded) {
             out.context.iam.roles.extend(roles);
             out.context.iam.coverage = Coverage::Account;
         }
+        let missing = r.strings(&i, "MissingRoles", Text::Free);
+        out.context.iam.missing.extend(missing.items().iter().filter_map(|m| m.str().map(String::from)));
         for (arn, doc) in policies.into_known().unwrap_or_default() {
             if let Some(doc) = doc {
                 out.context.iam.managed_policies.push((arn, doc));
@@ -151,6 +153,7 @@ fn read_network(r: &mut Reader, n: &Obj<'_, '_>, net: &mut Network) {
         availability_zone: r.string(&s, "AvailabilityZone"),
         cidr: r.string(&s, "CidrBlock"),
         map_public_ip_on_launch: r.boolean(&s, "MapPublicIpOnLaunch"),
+        available_ips: r.int(&s, "AvailableIpAddressCount"),
     });
     let tables = r.objects(n, "RouteTables", |r, t| {
         let routes = r

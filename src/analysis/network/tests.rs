@@ -68,6 +68,7 @@ impl B {
             availability_zone: absent(),
             cidr: k(cidr.into()),
             map_public_ip_on_launch: absent(),
+            available_ips: absent(),
         });
         self
     }
@@ -609,6 +610,7 @@ fn resources_outside_the_template_are_unknown() {
         availability_zone: absent(),
         cidr: k("10.1.0.0/24".into()),
         map_public_ip_on_launch: absent(),
+        available_ips: absent(),
     });
     assert_unknown(
         &b.one("s", Groups::VpcDefault, no_ip(), Svc::Logs),

@@ -13,6 +13,7 @@ pub mod nacl_blocks;
 pub mod no_egress_path;
 pub mod public_subnet_without_public_ip;
 pub mod security_group_blocks_egress;
+pub mod subnet_addresses_exhausted;
 pub mod vpc_endpoint_missing;
 
 use crate::analysis::network::{self, Cause, Missing, Need, Runner, State, Svc, TaskReach, Via};
@@ -30,6 +31,7 @@ crate::family_checks! {
     "ECS305" => endpoint_security_group_blocks::check,
     "ECS306" => endpoint_private_dns_off::check,
     "ECS307" => nacl_blocks::check,
+    "ECS309" => subnet_addresses_exhausted::check,
 }
 
 /// One task's endpoints blocked for one cause.

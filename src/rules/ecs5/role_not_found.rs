@@ -1,0 +1,53 @@
+//! ECS506 role-not-found: a task definition names a task or execution role
+//! the account does not have. Registration does not check it; every task
+//! then fails to start (`ECS was unable to assume the role`).
+//!
+//! Known only from an account (live mode): IAM answered `NoSuchEntity`.
+
+use crate::model::F;
+use crate::rules::{Ctx, Sink, td_resource};
+
+pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
+    let iam = &cx.inv.context.iam;
+    if !iam.coverage.is_complete() || iam.missing.is_empty() {
+        return;
+    }
+    for (_, td) in cx.task_defs() {
+        for (field, key, what) in
+            [(&td.execution_role, "executionRoleArn", "execution role"), (&td.task_role, "taskRoleArn", "task role")]
+        {
+            let Some(name) = role_name(field) else { continue };
+            if !iam.missing.iter().any(|m| m == name) {
+                continue;
+            }
+            let value = field.str().unwrap_or(name);
+            let f = out.report(
+                field.at,
+                td_resource(td),
+                format!("The {what} `{value}` (`{key}`) of task definition `{}` does not exist", td.display_name()),
+            );
+            f.evidence(format!("IAM answers `NoSuchEntity` for role `{name}`"));
+            f.evidence(if what == "execution role" {
+                "tasks stop before their containers start: ECS cannot pull the image, fetch secrets or create log streams".to_string()
+            } else {
+                "tasks fail to start: ECS cannot assume the role to give the containers their credentials".to_string()
+            });
+            f.fix(format!(
+                "Create role `{name}` trusting `ecs-tasks.amazonaws.com`, or register a new revision naming a role that exists"
+            ));
+        }
+    }
+}
+
+/// The role name of an ARN (`arn:aws:iam::123456789012:role/path/name`) or
+/// a bare name.
+fn role_name(field: &F<String>) -> Option<&str> {
+    let v = field.str()?.trim();
+    if v.is_empty() {
+        return None;
+    }
+    match v.strip_prefix("arn:") {
+        Some(rest) => rest.split_once(":role/").map(|(_, path)| path.rsplit('/').next().unwrap_or(path)),
+        None => Some(v),
+    }
+}
