@@ -45,6 +45,8 @@ pub struct Context {
     /// gave a resource (`subnet-0a1b…` → `PrivateSubnetA`), for messages.
     pub names: std::collections::BTreeMap<String, String>,
     pub stores: Stores,
+    /// Running and recently stopped tasks (live mode).
+    pub tasks: Tasks,
     /// The Region the inputs deploy to, when known: what a template's
     /// `AWS::Region` stands for. Names ECS resolves in the task's own
     /// Region (an SSM parameter given by name) need it for their ARN.
@@ -95,6 +97,8 @@ impl Context {
         merge_coverage(&mut self.schedules.coverage, &other.schedules.coverage);
         self.schedules.rules.extend(other.schedules.rules);
         self.names.extend(other.names);
+        merge_coverage(&mut self.tasks.coverage, &other.tasks.coverage);
+        self.tasks.tasks.extend(other.tasks.tasks);
         merge_coverage(&mut self.stores.coverage, &other.stores.coverage);
         self.stores.secrets.extend(other.stores.secrets);
         self.stores.keys.extend(other.stores.keys);
@@ -278,6 +282,29 @@ pub struct NaclEntry {
     pub cidr: F<String>,
     pub from_port: F<i64>,
     pub to_port: F<i64>,
+}
+
+// ------------------------------------------------------------------ tasks
+
+#[derive(Debug, Clone, Default)]
+pub struct Tasks {
+    pub coverage: Coverage,
+    pub tasks: Vec<LiveTask>,
+}
+
+/// A task as `describe-tasks` shows it, with what the ECS Exec rules read.
+#[derive(Debug, Clone)]
+pub struct LiveTask {
+    pub at: Loc,
+    pub arn: String,
+    pub cluster: F<String>,
+    /// `service:<name>` for a service's tasks.
+    pub group: F<String>,
+    pub last_status: F<String>,
+    pub enable_execute_command: F<bool>,
+    /// Per container: its name and the `lastStatus` of its
+    /// `ExecuteCommandAgent` (absent: no such agent listed).
+    pub exec_agents: Vec<(String, F<String>)>,
 }
 
 // -------------------------------------------------------------------- IAM

@@ -20,8 +20,8 @@
 use super::F;
 use super::Unknown;
 use super::context::{
-    Coverage, EndpointKind, InternetGateway, LogGroup, NaclEntry, NatGateway, Network, NetworkAcl, Role, Route,
-    RouteTable, RouteTarget, SecurityGroup, SgPeer, SgRule, Subnet, Vpc, VpcEndpoint,
+    Coverage, EndpointKind, InternetGateway, LiveTask, LogGroup, NaclEntry, NatGateway, Network, NetworkAcl, Role,
+    Route, RouteTable, RouteTarget, SecurityGroup, SgPeer, SgRule, Subnet, Vpc, VpcEndpoint,
 };
 use super::ecs::{self, ServiceShape, TdShape};
 use super::load::Loaded;
@@ -54,10 +54,20 @@ pub(super) fn load_snapshot(r: &mut Reader, o: Obj<'_, '_>, out: &mut Loaded) {
         {
             out.task_defs.extend(items);
         }
-        if let Some(items) =
-            r.objects(&e, "services", |r, s| ecs::read_service(r, s, ServiceShape::Describe)).into_known()
-        {
+        let services = r.objects(&e, "services", |r, s| {
+            let mut service = ecs::read_service(r, s, ServiceShape::Describe);
+            // describe-services names the cluster `clusterArn`.
+            if service.launch.cluster.is_missing() {
+                service.launch.cluster = r.string(&s, "clusterArn");
+            }
+            service
+        });
+        if let Some(items) = services.into_known() {
             out.services.extend(items);
+        }
+        if let Some(tasks) = r.objects(&e, "tasks", read_task).into_known() {
+            out.context.tasks.tasks.extend(tasks);
+            out.context.tasks.coverage = Coverage::Account;
         }
     }
     if let Some(l) = section(r, &o, "logs") {
@@ -105,6 +115,34 @@ pub(super) fn load_snapshot(r: &mut Reader, o: Obj<'_, '_>, out: &mut Loaded) {
             Some("ec2") => out.context.network.coverage = Coverage::Failed(why),
             _ => {}
         }
+    }
+}
+
+/// A task of `describe-tasks` output.
+fn read_task(r: &mut Reader, t: Obj<'_, '_>) -> LiveTask {
+    let exec_agents = r
+        .objects(&t, "containers", |r, c| {
+            let name = r.string(&c, "name").str().unwrap_or_default().to_string();
+            let agents = r
+                .objects(&c, "managedAgents", |r, a| (r.string(&a, "name"), r.string(&a, "lastStatus")))
+                .into_known()
+                .unwrap_or_default();
+            let status = agents
+                .into_iter()
+                .find(|(n, _)| n.str() == Some("ExecuteCommandAgent"))
+                .map_or(F::absent(c.at), |(_, s)| s);
+            (name, status)
+        })
+        .into_known()
+        .unwrap_or_default();
+    LiveTask {
+        at: t.at,
+        arn: r.string(&t, "taskArn").str().unwrap_or_default().to_string(),
+        cluster: r.string(&t, "clusterArn"),
+        group: r.string(&t, "group"),
+        last_status: r.string(&t, "lastStatus"),
+        enable_execute_command: r.boolean(&t, "enableExecuteCommand"),
+        exec_agents,
     }
 }
 

@@ -1,5 +1,6 @@
 //! ECS6xx: ECS Exec.
 
+pub mod exec_agent_not_running;
 pub mod exec_aws_credentials_in_environment;
 pub mod exec_disabled;
 pub mod exec_init_process;
@@ -7,6 +8,7 @@ pub mod exec_platform_version;
 pub mod exec_readonly_root_filesystem;
 pub mod exec_ssmmessages_denied;
 pub mod exec_task_role_missing;
+pub mod exec_tasks_predate_enable;
 
 use crate::model::{Launcher, TdLink};
 use crate::rules::Ctx;
@@ -20,6 +22,17 @@ crate::family_checks! {
     "ECS605" => exec_init_process::check,
     "ECS606" => exec_ssmmessages_denied::check,
     "ECS607" => exec_aws_credentials_in_environment::check,
+    "ECS608" => exec_tasks_predate_enable::check,
+    "ECS609" => exec_agent_not_running::check,
+}
+
+/// "service `api`" as the start of a sentence.
+fn capitalized(label: &str) -> String {
+    let mut chars = label.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// Launchers that enable ECS Exec (`enableExecuteCommand: true`).
