@@ -35,6 +35,8 @@ Examples:
   aws ecs describe-tasks --cluster c --tasks t | ecs-triage explain -
   ecs-triage explain --lines reasons.txt          one reason per line; repeats are counted
   ecs-triage explain --file tasks.json --task-definition taskdef.json --format json
+  ecs-triage explain --task arn:aws:ecs:eu-west-1:123456789012:task/prod/0f3c...   read it live
+  ecs-triage explain --cluster prod --recent     every task the cluster lists as stopped (~1 hour)
   ecs-triage explain --schedule 'cron(0 3 ? * MON-FRI *)'   is it valid, when does it fire
   ecs-triage explain --schedule 'cron(0 9 * * ? *)' --scheduler --timezone Europe/Berlin
 
@@ -277,6 +279,18 @@ pub struct ExplainArgs {
     /// With --schedule: read the expression as EventBridge Scheduler does (`at(...)`, time zones)
     #[arg(long, requires = "schedule")]
     pub scheduler: bool,
+
+    /// Explain these tasks, read from the account: ARNs (which name their cluster) or ids with
+    /// --cluster (repeatable)
+    #[arg(long = "task", value_name = "ARN", conflicts_with = "schedule")]
+    pub tasks: Vec<String>,
+
+    /// Explain every task the clusters (--cluster, or all) list as stopped: about the last hour
+    #[arg(long, conflicts_with = "schedule")]
+    pub recent: bool,
+
+    #[command(flatten)]
+    pub live: LiveArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -469,13 +483,7 @@ fn take_snapshot(live: &LiveArgs) -> Result<serde_json::Value, String> {
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     let taken = runtime.block_on(async {
-        let aws = crate::live::aws::Aws::connect(&crate::live::aws::Connect {
-            profile: live.profile.clone(),
-            region: live.region.clone(),
-            endpoint_url: live.endpoint_url.clone(),
-            timeout_secs: live.timeout,
-        })
-        .await;
+        let aws = connect(live).await;
         let scope = crate::live::Scope {
             clusters: live.clusters.clone(),
             services: live.services.clone(),
@@ -485,20 +493,62 @@ fn take_snapshot(live: &LiveArgs) -> Result<serde_json::Value, String> {
         crate::live::take(&aws, &scope).await
     });
     if live.stats {
-        let total: usize = taken.stats.calls.values().sum();
-        eprintln!("API calls: {total}");
-        for (op, n) in &taken.stats.calls {
-            let failed = taken.stats.failed.get(op).copied().unwrap_or(0);
-            if failed > 0 {
-                eprintln!("  {op:<32} {n:>6}  ({failed} failed)");
-            } else {
-                eprintln!("  {op:<32} {n:>6}");
-            }
-        }
+        print_stats(&taken.stats);
     }
     match taken.fatal {
         Some(e) => Err(format!("nothing could be read from the account: {e}")),
         None => Ok(taken.snapshot),
+    }
+}
+
+/// The tasks `explain --task`/`--recent` names, read from the account, as
+/// a document `explain` reads like a `describe-tasks` file.
+fn read_tasks_live(live: &LiveArgs, tasks: &[String], recent: bool) -> Result<crate::explain::run::Source, String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let (doc, stats, region) = runtime
+        .block_on(async {
+            let aws = connect(live).await;
+            let scope = crate::live::Scope {
+                clusters: live.clusters.clone(),
+                services: Vec::new(),
+                concurrency: live.concurrency,
+                region: aws.region.clone(),
+            };
+            let r = crate::live::tasks_to_explain(&aws, &scope, tasks, recent).await;
+            r.map(|(doc, stats)| (doc, stats, aws.region.clone()))
+        })
+        .map_err(|e| format!("cannot read the tasks: {e}"))?;
+    if live.stats {
+        print_stats(&stats);
+    }
+    let mut text = serde_json::to_string_pretty(&doc).expect("a JSON value serializes");
+    text.push('\n');
+    let name = format!("live-tasks-{}.json", region.as_deref().unwrap_or("region"));
+    Ok(crate::explain::run::Source::Document(name, text))
+}
+
+async fn connect(live: &LiveArgs) -> crate::live::aws::Aws {
+    crate::live::aws::Aws::connect(&crate::live::aws::Connect {
+        profile: live.profile.clone(),
+        region: live.region.clone(),
+        endpoint_url: live.endpoint_url.clone(),
+        timeout_secs: live.timeout,
+    })
+    .await
+}
+
+fn print_stats(stats: &crate::live::Stats) {
+    let total: usize = stats.calls.values().sum();
+    eprintln!("API calls: {total}");
+    for (op, n) in &stats.calls {
+        match stats.failed.get(op).copied().unwrap_or(0) {
+            0 => eprintln!("  {op:<32} {n:>6}"),
+            failed => eprintln!("  {op:<32} {n:>6}  ({failed} failed)"),
+        }
     }
 }
 
@@ -581,9 +631,18 @@ fn explain(args: ExplainArgs) -> i32 {
     }
     sources.extend(args.files.iter().map(|f| run::Source::File(f.clone())));
     sources.extend(args.lines.iter().map(|f| run::Source::Lines(f.clone())));
+    if !args.tasks.is_empty() || args.recent {
+        match read_tasks_live(&args.live, &args.tasks, args.recent) {
+            Ok(doc) => sources.push(doc),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        }
+    }
     if sources.is_empty() {
         eprintln!(
-            "error: nothing to explain: give a reason, --file, --lines or `-` for stdin (see `ecs-triage explain --help`)"
+            "error: nothing to explain: give a reason, --file, --lines, --task, --recent or `-` for stdin (see `ecs-triage explain --help`)"
         );
         return 2;
     }

@@ -499,6 +499,61 @@ fn network_paths_are_read_and_judged() {
     assert!(net.iter().any(|(_, m)| m.contains("s3")), "{net:#?}");
 }
 
+/// `explain --task` reads a stopped task from the account and explains it,
+/// with its task definition as evidence.
+#[test]
+fn explain_reads_a_stopped_task() {
+    let Some(url) = moto() else { return };
+    let s = setup(&url);
+    let cluster = unique("explain");
+    s.cluster(&cluster);
+    let group = format!("/ecs/{}", unique("explain"));
+    s.log_group(&group);
+    let td = s.task_definition(&unique("job"), &group);
+    let task = s.rt.block_on(async {
+        use aws_sdk_ecs::types::*;
+        let net = NetworkConfiguration::builder()
+            .awsvpc_configuration(
+                AwsVpcConfiguration::builder()
+                    .set_subnets(Some(s.subnets.clone()))
+                    .set_security_groups(Some(s.security_groups.clone()))
+                    .build()
+                    .unwrap(),
+            )
+            .build();
+        let run = s
+            .ecs
+            .run_task()
+            .cluster(&cluster)
+            .task_definition(&td)
+            .launch_type(LaunchType::Fargate)
+            .network_configuration(net)
+            .send()
+            .await
+            .expect("run the task");
+        let arn = run.tasks()[0].task_arn().unwrap().to_string();
+        s.ecs
+            .stop_task()
+            .cluster(&cluster)
+            .task(&arn)
+            .reason("ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve ecr registry auth: service call has been retried 3 time(s): RequestError: send request failed caused by: Post \"https://api.ecr.us-east-1.amazonaws.com/\": dial tcp 52.94.1.1:443: i/o timeout. Please check your task network configuration.")
+            .send()
+            .await
+            .expect("stop the task");
+        arn
+    });
+    let out = ecs_triage(&["explain", "--endpoint-url", &url, "--task", &task, "--format", "json", "--stats"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}\n{}", String::from_utf8_lossy(&out.stdout));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let explained = doc["explanations"].as_array().or_else(|| doc["inputs"].as_array()).cloned().unwrap_or_default();
+    assert_eq!(explained.len(), 1, "{doc:#}");
+    let e = &explained[0];
+    assert_eq!(e["category"], "network-path", "{e:#}");
+    assert!(e["entry"].as_str().is_some_and(|id| id.starts_with("SR")), "{e:#}");
+    assert!(stderr.contains("ecs:DescribeTasks") && stderr.contains("ecs:DescribeTaskDefinition"), "{stderr}");
+}
+
 /// Nothing answers: a clear error and exit 2, within the timeout.
 #[test]
 fn unreachable_endpoint_is_exit_2_within_the_timeout() {

@@ -25,6 +25,8 @@ pub enum Source {
     Lines(String),
     /// Stdin, JSON or lines, whichever it holds.
     Stdin,
+    /// JSON already in memory (read from an account): a name and the text.
+    Document(String, String),
 }
 
 pub struct Outcome {
@@ -112,8 +114,11 @@ pub fn run(cat: &Catalog, sources: &[Source], task_def_files: &[String], max_byt
             Source::File(p) => (p.as_str(), Some(true)),
             Source::Lines(p) => (p.as_str(), Some(false)),
             Source::Stdin => ("-", None),
+            Source::Document(name, _) => (name.as_str(), Some(true)),
         };
-        let text = if path == "-" {
+        let text = if let Source::Document(_, text) = s {
+            text.clone()
+        } else if path == "-" {
             match &stdin_text {
                 Some(t) => t.clone(),
                 None => continue,

@@ -692,6 +692,62 @@ async fn read_network<A: Api>(rd: &Reader<'_, A>, services: &[Value], tasks: &[V
     Some(Value::Object(out))
 }
 
+/// What `explain` reads live: the tasks named (ARNs or ids; an ARN names
+/// its cluster) and, with `recent`, every task the clusters list as stopped
+/// (ECS keeps them about an hour), with their task definitions, as one JSON
+/// document `explain` reads like a file: `[{"tasks": [...]}, {"taskDefinition": {...}}, ...]`.
+pub async fn tasks_to_explain<A: Api>(
+    api: &A,
+    scope: &Scope,
+    tasks: &[String],
+    recent: bool,
+) -> Result<(Value, Stats), ApiError> {
+    let rd = Reader { api, stats: Mutex::new(Stats::default()), not_loaded: Mutex::new(Vec::new()) };
+    // Task ids by cluster.
+    let mut by_cluster: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for t in tasks {
+        // arn:aws:ecs:region:account:task/cluster/id (the old form has no cluster).
+        let cluster = t
+            .split_once(":task/")
+            .and_then(|(_, rest)| rest.rsplit_once('/').map(|(c, _)| c.to_string()))
+            .or_else(|| scope.clusters.first().cloned())
+            .unwrap_or_else(|| "default".to_string());
+        by_cluster.entry(cluster).or_default().push(t.clone());
+    }
+    if recent {
+        let clusters = if scope.clusters.is_empty() {
+            rd.list("clusterArns", |next| Call::ListClusters { next }).await?
+        } else {
+            scope.clusters.clone()
+        };
+        for c in clusters {
+            let stopped = rd
+                .list("taskArns", |next| Call::ListTasks { cluster: c.clone(), desired_status: "STOPPED", next })
+                .await?;
+            by_cluster.entry(c).or_default().extend(stopped);
+        }
+    }
+    let mut found = Vec::new();
+    let mut failures = Vec::new();
+    for (cluster, ids) in by_cluster {
+        for batch in ids.chunks(100) {
+            let v = rd.call(Call::DescribeTasks { cluster: cluster.clone(), tasks: batch.to_vec() }).await?;
+            found.extend(array(&v, "tasks"));
+            failures.extend(array(&v, "failures"));
+        }
+    }
+    let td_arns: BTreeSet<String> = found.iter().filter_map(|t| str_of(t, "taskDefinitionArn")).collect();
+    let tds = rd
+        .each(td_arns.into_iter().collect(), scope.concurrency.max(1), |td| {
+            let rd = &rd;
+            async move { rd.call(Call::DescribeTaskDefinition { task_definition: td }).await.ok() }
+        })
+        .await;
+    let mut doc = vec![json!({"tasks": found, "failures": failures})];
+    doc.extend(tds.into_iter().flatten().filter(|v| v.get("taskDefinition").is_some()));
+    Ok((Value::Array(doc), rd.stats.into_inner().expect("stats")))
+}
+
 fn fatal<A: Api>(rd: Reader<'_, A>, e: ApiError) -> Taken {
     Taken { snapshot: Value::Null, stats: rd.stats.into_inner().expect("stats"), fatal: Some(e) }
 }
