@@ -70,6 +70,21 @@ web identity, instance and container roles).
 Exit status: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage error,
 or nothing could be read from the account.";
 
+const EXEC_CHECK_EXAMPLES: &str = "\
+Examples:
+  ecs-triage exec-check --cluster prod --task 0f3c1a2b3c4d5e6f7a8b9c0d1e2f3a4b
+  ecs-triage exec-check --task arn:aws:ecs:eu-west-1:123456789012:task/prod/0f3c... --profile ops
+
+It reads the cluster as `audit` does and reports, for the task, its service and its task
+definition only, what stands between `execute-command` and a shell: exec off or enabled after the
+task started (ECS601, ECS608), the agent not running (ECS609), the task role missing or without
+`ssmmessages` (ECS602, ECS606), no path to the `ssmmessages` endpoint (ECS3xx), a read-only root
+file system (ECS603), an old platform version (ECS604), and, on this machine, no
+`session-manager-plugin` on PATH (ECS610).
+
+Exit status: 0 nothing in the way, 1 findings at or above --fail-on, 2 usage error or nothing
+could be read.";
+
 #[derive(Parser, Debug)]
 #[command(name = "ecs-triage", version, about = ABOUT, propagate_version = true)]
 pub struct Cli {
@@ -91,6 +106,9 @@ pub enum Command {
     /// Save what `audit` reads of an account to a file, to audit offline later
     #[command(after_help = AUDIT_EXAMPLES)]
     Snapshot(SnapshotArgs),
+    /// Check that `aws ecs execute-command` can work on a task: the exec rules, on it alone
+    #[command(after_help = EXEC_CHECK_EXAMPLES)]
+    ExecCheck(ExecCheckArgs),
     /// List every rule, or print one rule's full explanation
     #[command(
         after_help = "Examples:\n  ecs-triage rules\n  ecs-triage rules --explain ECS102\n  ecs-triage rules --explain fargate-requires-awsvpc\n  ecs-triage rules --format json"
@@ -206,6 +224,19 @@ pub struct AuditArgs {
     /// Audit this snapshot (from `ecs-triage snapshot`) instead of the account
     #[arg(long, value_name = "FILE", conflicts_with_all = ["clusters", "services", "profile", "endpoint_url"])]
     pub snapshot: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ExecCheckArgs {
+    /// The task: an ARN (which names its cluster), or an id with --cluster
+    #[arg(long, value_name = "TASK", required = true)]
+    pub task: String,
+
+    #[command(flatten)]
+    pub live: LiveArgs,
 
     #[command(flatten)]
     pub report: ReportArgs,
@@ -338,6 +369,7 @@ pub fn main() -> i32 {
         Command::Explain(args) => explain(args),
         Command::Audit(args) => audit(args),
         Command::Snapshot(args) => snapshot(args),
+        Command::ExecCheck(args) => exec_check(args),
         Command::Rules(args) => rules(args),
     }
 }
@@ -424,6 +456,15 @@ fn lint(args: LintArgs) -> i32 {
 
 /// `lint` on texts already in memory (a snapshot read live).
 fn lint_texts(args: LintArgs, texts: Vec<(String, String)>) -> i32 {
+    lint_texts_filtered(args, texts, &|_| true)
+}
+
+/// `lint_texts`, reporting only the findings `keep` keeps.
+fn lint_texts_filtered(
+    args: LintArgs,
+    texts: Vec<(String, String)>,
+    keep: &dyn Fn(&crate::finding::Reported) -> bool,
+) -> i32 {
     let err_color = ColorChoice::enabled(args.report.color, std::io::stderr().is_terminal());
     let cfg = match load_config(&args) {
         Ok(c) => c,
@@ -439,7 +480,8 @@ fn lint_texts(args: LintArgs, texts: Vec<(String, String)>) -> i32 {
         max_file_bytes: args.max_file_size.saturating_mul(1024 * 1024),
         pointers: matches!(args.report.format, Format::Json | Format::Sarif),
     };
-    let report = engine::lint_texts(&texts, &opts);
+    let mut report = engine::lint_texts(&texts, &opts);
+    report.findings.retain(|f| keep(f));
     finish(&args, &cfg, report)
 }
 
@@ -550,6 +592,82 @@ fn print_stats(stats: &crate::live::Stats) {
             failed => eprintln!("  {op:<32} {n:>6}  ({failed} failed)"),
         }
     }
+}
+
+/// Whether `name` is an executable file in a directory of PATH.
+fn on_path(name: &str) -> bool {
+    let Some(path) = std::env::var_os("PATH") else { return false };
+    std::env::split_paths(&path).any(|dir| {
+        let p = dir.join(name);
+        std::fs::metadata(&p).is_ok_and(|m| {
+            use std::os::unix::fs::PermissionsExt;
+            m.is_file() && m.permissions().mode() & 0o111 != 0
+        })
+    })
+}
+
+fn exec_check(mut args: ExecCheckArgs) -> i32 {
+    let id = args.task.rsplit('/').next().unwrap_or(&args.task).to_string();
+    // An ARN names its cluster: arn:...:task/<cluster>/<id>.
+    if let Some((_, rest)) = args.task.split_once(":task/")
+        && let Some((cluster, _)) = rest.rsplit_once('/')
+    {
+        args.live.clusters = vec![cluster.to_string()];
+    }
+    if args.live.clusters.len() != 1 {
+        eprintln!("error: name the task's cluster: give the task ARN, or --cluster with the task id");
+        return 2;
+    }
+    let mut snap = match take_snapshot(&args.live) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let tasks = snap.pointer("/ecs/tasks").and_then(|t| t.as_array()).cloned().unwrap_or_default();
+    let Some(task) = tasks
+        .iter()
+        .find(|t| t.get("taskArn").and_then(|a| a.as_str()).is_some_and(|a| a.ends_with(&format!("/{id}"))))
+    else {
+        eprintln!(
+            "error: task `{id}` is not among the running or recently stopped tasks of cluster `{}`",
+            args.live.clusters[0]
+        );
+        return 2;
+    };
+    let service = task.get("group").and_then(|g| g.as_str()).and_then(|g| g.strip_prefix("service:")).map(String::from);
+    let td = task.get("taskDefinitionArn").and_then(|t| t.as_str()).unwrap_or_default().to_string();
+    snap["local"] = serde_json::json!({ "sessionManagerPlugin": on_path("session-manager-plugin") });
+    let mut text = serde_json::to_string_pretty(&snap).expect("a JSON value serializes");
+    text.push('\n');
+    let mut report_args = args.report;
+    if report_args.select.is_none() {
+        report_args.select = Some(["ECS3", "ECS501", "ECS506", "ECS6"].map(String::from).to_vec());
+    }
+    let lint_args = LintArgs {
+        paths: vec![format!("exec-check-{id}.json")],
+        report: report_args,
+        stdin_filename: "<stdin>".into(),
+        max_file_size: 1024,
+        parameters: Vec::new(),
+        region: args.live.region.clone().unwrap_or_else(|| "us-east-1".into()),
+    };
+    // The findings about this task, its service and its task definition.
+    let td_name = td.rsplit('/').next().unwrap_or(&td).to_string();
+    let keep = move |r: &crate::finding::Reported| match r.resource.kind {
+        "task" => r.resource.name == id,
+        "machine" => true,
+        "service" => service.as_deref() == Some(r.resource.name.as_str()),
+        "task-definition" => r.resource.name == td_name,
+        "container" => r.resource.name.starts_with(&format!("{td_name}/")),
+        _ => false,
+    };
+    lint_texts_filtered(
+        lint_args,
+        vec![(format!("exec-check-{}.json", args.task.rsplit('/').next().unwrap_or("task")), text)],
+        &keep,
+    )
 }
 
 fn snapshot(args: SnapshotArgs) -> i32 {

@@ -554,6 +554,64 @@ fn explain_reads_a_stopped_task() {
     assert!(stderr.contains("ecs:DescribeTasks") && stderr.contains("ecs:DescribeTaskDefinition"), "{stderr}");
 }
 
+/// `exec-check` on a task started without ECS Exec, from a machine without
+/// the Session Manager plugin: both are in the way, and nothing about other
+/// tasks is reported.
+#[test]
+fn exec_check_reports_what_is_in_the_way() {
+    let Some(url) = moto() else { return };
+    let s = setup(&url);
+    let cluster = unique("exec");
+    s.cluster(&cluster);
+    let group = format!("/ecs/{}", unique("exec"));
+    s.log_group(&group);
+    let td = s.task_definition(&unique("shell"), &group);
+    let run = |count: i32| {
+        s.rt.block_on(async {
+            use aws_sdk_ecs::types::*;
+            let net = NetworkConfiguration::builder()
+                .awsvpc_configuration(
+                    AwsVpcConfiguration::builder()
+                        .set_subnets(Some(s.subnets.clone()))
+                        .set_security_groups(Some(s.security_groups.clone()))
+                        .build()
+                        .unwrap(),
+                )
+                .build();
+            let out = s
+                .ecs
+                .run_task()
+                .cluster(&cluster)
+                .task_definition(&td)
+                .count(count)
+                .launch_type(LaunchType::Fargate)
+                .network_configuration(net)
+                .send()
+                .await
+                .expect("run the task");
+            out.tasks().iter().map(|t| t.task_arn().unwrap().to_string()).collect::<Vec<_>>()
+        })
+    };
+    let tasks = run(2);
+    let empty = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ecs-triage"));
+    set_credentials(&mut cmd).env("PATH", empty.path());
+    let out = cmd
+        .args(["exec-check", "--endpoint-url", &url, "--task", &tasks[0], "--format", "json", "--no-config"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let found = findings(&out);
+    let rules: Vec<&str> = found.iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert!(rules.contains(&"ECS610"), "{found:#?}");
+    let id = tasks[0].rsplit('/').next().unwrap();
+    let other = tasks[1].rsplit('/').next().unwrap();
+    let off: Vec<&Value> = found.iter().filter(|f| f["rule"] == "ECS601").collect();
+    assert_eq!(off.len(), 1, "{found:#?}");
+    assert!(off[0]["message"].as_str().unwrap().contains(id), "{off:#?}");
+    assert!(!found.iter().any(|f| f["message"].as_str().unwrap().contains(other)), "{found:#?}");
+}
+
 /// Nothing answers: a clear error and exit 2, within the timeout.
 #[test]
 fn unreachable_endpoint_is_exit_2_within_the_timeout() {

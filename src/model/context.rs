@@ -47,6 +47,9 @@ pub struct Context {
     pub stores: Stores,
     /// Running and recently stopped tasks (live mode).
     pub tasks: Tasks,
+    /// `exec-check`: whether `session-manager-plugin` is on this machine's
+    /// PATH, and where the snapshot says so.
+    pub session_manager_plugin: Option<(bool, Loc)>,
     /// The Region the inputs deploy to, when known: what a template's
     /// `AWS::Region` stands for. Names ECS resolves in the task's own
     /// Region (an SSM parameter given by name) need it for their ARN.
@@ -97,6 +100,7 @@ impl Context {
         merge_coverage(&mut self.schedules.coverage, &other.schedules.coverage);
         self.schedules.rules.extend(other.schedules.rules);
         self.names.extend(other.names);
+        self.session_manager_plugin = self.session_manager_plugin.or(other.session_manager_plugin);
         merge_coverage(&mut self.tasks.coverage, &other.tasks.coverage);
         self.tasks.tasks.extend(other.tasks.tasks);
         merge_coverage(&mut self.stores.coverage, &other.stores.coverage);

@@ -104,6 +104,12 @@ pub(super) fn load_snapshot(r: &mut Reader, o: Obj<'_, '_>, out: &mut Loaded) {
     if let Some(n) = section(r, &o, "ec2") {
         read_network(r, &n, &mut out.context.network);
     }
+    if let Some(l) = section(r, &o, "local") {
+        let plugin = r.boolean(&l, "sessionManagerPlugin");
+        if let Some(&found) = plugin.get() {
+            out.context.session_manager_plugin = Some((found, plugin.at));
+        }
+    }
     // What could not be read: the rules that need it say "not checked".
     let failed =
         r.objects(&o, "notLoaded", |r, f| (r.string(&f, "part"), r.string(&f, "action"), r.string(&f, "message")));

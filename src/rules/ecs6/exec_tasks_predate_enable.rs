@@ -38,7 +38,7 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
             cx.launcher_resource(l),
             format!(
                 "{} has ECS Exec on, but {n} running task{} started without it: `execute-command` fails on {}",
-                super::capitalized(&cx.launcher_label(l)),
+                super::capitalized_label(cx, l),
                 if n == 1 { "" } else { "s" },
                 if n == 1 { "it" } else { "them" }
             ),

@@ -9,6 +9,7 @@ pub mod exec_readonly_root_filesystem;
 pub mod exec_ssmmessages_denied;
 pub mod exec_task_role_missing;
 pub mod exec_tasks_predate_enable;
+pub mod session_manager_plugin_missing;
 
 use crate::model::{Launcher, TdLink};
 use crate::rules::Ctx;
@@ -24,15 +25,7 @@ crate::family_checks! {
     "ECS607" => exec_aws_credentials_in_environment::check,
     "ECS608" => exec_tasks_predate_enable::check,
     "ECS609" => exec_agent_not_running::check,
-}
-
-/// "service `api`" as the start of a sentence.
-fn capitalized(label: &str) -> String {
-    let mut chars = label.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
+    "ECS610" => session_manager_plugin_missing::check,
 }
 
 /// Launchers that enable ECS Exec (`enableExecuteCommand: true`).
