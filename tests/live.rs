@@ -216,6 +216,34 @@ impl Setup {
             .expect("create the service");
     }
 
+    /// Runs `count` Fargate tasks in the default subnets; their ARNs.
+    fn run_tasks(&self, cluster: &str, task_definition: &str, count: i32) -> Vec<String> {
+        use aws_sdk_ecs::types::*;
+        let net = NetworkConfiguration::builder()
+            .awsvpc_configuration(
+                AwsVpcConfiguration::builder()
+                    .set_subnets(Some(self.subnets.clone()))
+                    .set_security_groups(Some(self.security_groups.clone()))
+                    .build()
+                    .unwrap(),
+            )
+            .build();
+        let out = self
+            .rt
+            .block_on(
+                self.ecs
+                    .run_task()
+                    .cluster(cluster)
+                    .task_definition(task_definition)
+                    .count(count)
+                    .launch_type(LaunchType::Fargate)
+                    .network_configuration(net)
+                    .send(),
+            )
+            .expect("run the tasks");
+        out.tasks().iter().map(|t| t.task_arn().unwrap().to_string()).collect()
+    }
+
     fn enable_exec(&self, cluster: &str, service: &str) {
         self.rt
             .block_on(self.ecs.update_service().cluster(cluster).service(service).enable_execute_command(true).send())
@@ -510,28 +538,8 @@ fn explain_reads_a_stopped_task() {
     let group = format!("/ecs/{}", unique("explain"));
     s.log_group(&group);
     let td = s.task_definition(&unique("job"), &group);
+    let arn = s.run_tasks(&cluster, &td, 1).remove(0);
     let task = s.rt.block_on(async {
-        use aws_sdk_ecs::types::*;
-        let net = NetworkConfiguration::builder()
-            .awsvpc_configuration(
-                AwsVpcConfiguration::builder()
-                    .set_subnets(Some(s.subnets.clone()))
-                    .set_security_groups(Some(s.security_groups.clone()))
-                    .build()
-                    .unwrap(),
-            )
-            .build();
-        let run = s
-            .ecs
-            .run_task()
-            .cluster(&cluster)
-            .task_definition(&td)
-            .launch_type(LaunchType::Fargate)
-            .network_configuration(net)
-            .send()
-            .await
-            .expect("run the task");
-        let arn = run.tasks()[0].task_arn().unwrap().to_string();
         s.ecs
             .stop_task()
             .cluster(&cluster)
@@ -566,33 +574,7 @@ fn exec_check_reports_what_is_in_the_way() {
     let group = format!("/ecs/{}", unique("exec"));
     s.log_group(&group);
     let td = s.task_definition(&unique("shell"), &group);
-    let run = |count: i32| {
-        s.rt.block_on(async {
-            use aws_sdk_ecs::types::*;
-            let net = NetworkConfiguration::builder()
-                .awsvpc_configuration(
-                    AwsVpcConfiguration::builder()
-                        .set_subnets(Some(s.subnets.clone()))
-                        .set_security_groups(Some(s.security_groups.clone()))
-                        .build()
-                        .unwrap(),
-                )
-                .build();
-            let out = s
-                .ecs
-                .run_task()
-                .cluster(&cluster)
-                .task_definition(&td)
-                .count(count)
-                .launch_type(LaunchType::Fargate)
-                .network_configuration(net)
-                .send()
-                .await
-                .expect("run the task");
-            out.tasks().iter().map(|t| t.task_arn().unwrap().to_string()).collect::<Vec<_>>()
-        })
-    };
-    let tasks = run(2);
+    let tasks = s.run_tasks(&cluster, &td, 2);
     let empty = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ecs-triage"));
     set_credentials(&mut cmd).env("PATH", empty.path());
