@@ -351,6 +351,9 @@ pub async fn take<A: Api>(api: &A, scope: &Scope) -> Taken {
                         Err(e) => rd.failed("ecs", &e),
                     }
                 }
+                // A task that stops between the two lists is in both.
+                let mut seen = BTreeSet::new();
+                arns.retain(|a| seen.insert(a.clone()));
                 let mut out = Vec::new();
                 for batch in arns.chunks(100) {
                     match rd.call(Call::DescribeTasks { cluster: cluster.clone(), tasks: batch.to_vec() }).await {
