@@ -50,6 +50,9 @@ pub struct Context {
     /// `exec-check`: whether `session-manager-plugin` is on this machine's
     /// PATH, and where the snapshot says so.
     pub session_manager_plugin: Option<(bool, Loc)>,
+    /// Parts of an account that could not be read (live mode): where the
+    /// snapshot says so, the part, and why.
+    pub not_loaded: Vec<(Loc, String, String)>,
     /// The Region the inputs deploy to, when known: what a template's
     /// `AWS::Region` stands for. Names ECS resolves in the task's own
     /// Region (an SSM parameter given by name) need it for their ARN.
@@ -101,6 +104,7 @@ impl Context {
         self.schedules.rules.extend(other.schedules.rules);
         self.names.extend(other.names);
         self.session_manager_plugin = self.session_manager_plugin.or(other.session_manager_plugin);
+        self.not_loaded.extend(other.not_loaded);
         merge_coverage(&mut self.tasks.coverage, &other.tasks.coverage);
         self.tasks.tasks.extend(other.tasks.tasks);
         merge_coverage(&mut self.stores.coverage, &other.stores.coverage);

@@ -111,10 +111,11 @@ pub(super) fn load_snapshot(r: &mut Reader, o: Obj<'_, '_>, out: &mut Loaded) {
         }
     }
     // What could not be read: the rules that need it say "not checked".
-    let failed =
-        r.objects(&o, "notLoaded", |r, f| (r.string(&f, "part"), r.string(&f, "action"), r.string(&f, "message")));
-    for (part, action, message) in failed.into_known().unwrap_or_default() {
+    let failed = r
+        .objects(&o, "notLoaded", |r, f| (f.at, r.string(&f, "part"), r.string(&f, "action"), r.string(&f, "message")));
+    for (at, part, action, message) in failed.into_known().unwrap_or_default() {
         let why = format!("{} failed: {}", action.str().unwrap_or("a read"), message.str().unwrap_or("no message"));
+        out.context.not_loaded.push((at, part.str().unwrap_or("?").to_string(), why.clone()));
         match part.str() {
             Some("logs") => out.context.logs.coverage = Coverage::Failed(why),
             Some("iam") => out.context.iam.coverage = Coverage::Failed(why),

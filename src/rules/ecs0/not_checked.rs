@@ -1,5 +1,7 @@
 //! ECS001 not-checked: a service or run-task input names a task definition
 //! that is not among the inputs, so the rules that need both stay quiet.
+//! In live mode, also each part of the account that could not be read (a
+//! denied or failed call): the rules that need it stayed quiet too.
 
 use crate::model::TdLink;
 use crate::rules::{Ctx, Sink};
@@ -28,5 +30,23 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
             f.evidence(format!("also named by {}", cx.launcher_label(*other)));
         }
         f.fix(format!("Lint the task definition together with it, e.g. `aws ecs describe-task-definition --task-definition {reference} > taskdef.json`"));
+    }
+    for (at, part, why) in &cx.inv.context.not_loaded {
+        let what = match part.as_str() {
+            "iam" => "IAM roles (the permission rules ECS405, ECS5xx, ECS606)",
+            "ec2" => "the network (the reachability rules ECS3xx)",
+            "logs" => "CloudWatch log groups (ECS403)",
+            "iam-policies" => "some managed policy documents (permission verdicts that need them)",
+            "ecs" => "some ECS resources",
+            "account" => "the account id (roles in this account are not looked up)",
+            _ => "a part of the account",
+        };
+        let f = out.report(
+            *at,
+            crate::finding::Resource { kind: "account", name: part.clone() },
+            format!("Not checked: {what} could not be read, so the rules that need it did not run"),
+        );
+        f.evidence(why.clone());
+        f.fix("Allow the read-only actions of docs/iam-policy.json to the identity that runs the audit");
     }
 }
