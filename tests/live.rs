@@ -594,6 +594,72 @@ fn exec_check_reports_what_is_in_the_way() {
     assert!(!found.iter().any(|f| f["message"].as_str().unwrap().contains(other)), "{found:#?}");
 }
 
+/// Secrets and parameters the task definition references are looked up
+/// (never read): a deleted secret and a missing parameter are ECS504, the
+/// parameter that exists is not.
+#[test]
+fn missing_secrets_are_found() {
+    let Some(url) = moto() else { return };
+    let s = setup(&url);
+    let cluster = unique("secrets");
+    s.cluster(&cluster);
+    let group = format!("/ecs/{}", unique("secrets"));
+    s.log_group(&group);
+    let conf = s.rt.block_on(
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .endpoint_url(&url)
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(aws_sdk_ecs::config::Credentials::new("testing", "testing", None, None, "tests"))
+            .load(),
+    );
+    let ssm = aws_sdk_ssm::Client::new(&conf);
+    let present = format!("/{}/present", unique("p"));
+    let absent = format!("/{}/absent", unique("p"));
+    s.rt.block_on(
+        ssm.put_parameter().name(&present).value("x").r#type(aws_sdk_ssm::types::ParameterType::SecureString).send(),
+    )
+    .expect("put the parameter");
+    let gone = "arn:aws:secretsmanager:us-east-1:123456789012:secret:deleted-db-AbCdEf";
+    let family = unique("secrets");
+    let td = s.rt.block_on(async {
+        use aws_sdk_ecs::types::*;
+        let secret = |name: &str, from: &str| Secret::builder().name(name).value_from(from).build().unwrap();
+        let c = ContainerDefinition::builder()
+            .name("app")
+            .image("public.ecr.aws/nginx/nginx:1.27")
+            .memory(512)
+            .secrets(secret("DB_PASSWORD", gone))
+            .secrets(secret("PRESENT", &present))
+            .secrets(secret("ABSENT", &absent))
+            .build();
+        let out = s
+            .ecs
+            .register_task_definition()
+            .family(&family)
+            .network_mode(NetworkMode::Awsvpc)
+            .requires_compatibilities(Compatibility::Fargate)
+            .cpu("256")
+            .memory("512")
+            .execution_role_arn("arn:aws:iam::123456789012:role/ecsTaskExecutionRole")
+            .container_definitions(c)
+            .send()
+            .await
+            .expect("register");
+        out.task_definition().unwrap().task_definition_arn().unwrap().to_string()
+    });
+    s.service(&cluster, "api", &td);
+    let out = ecs_triage(&["audit", "--endpoint-url", &url, "--cluster", &cluster, "--format", "json", "--no-config"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let found = findings(&out);
+    let mut named: Vec<String> =
+        found.iter().filter(|f| f["rule"] == "ECS504").map(|f| f["message"].as_str().unwrap().to_string()).collect();
+    named.sort();
+    assert_eq!(named.len(), 2, "{found:#?}");
+    assert!(named.iter().any(|m| m.contains(gone) && m.contains("does not exist")), "{named:#?}");
+    assert!(named.iter().any(|m| m.contains(&absent)), "{named:#?}");
+    assert!(!named.iter().any(|m| m.contains(&present)), "{named:#?}");
+}
+
 /// Nothing answers: a clear error and exit 2, within the timeout.
 #[test]
 fn unreachable_endpoint_is_exit_2_within_the_timeout() {

@@ -29,6 +29,8 @@ pub struct Aws {
     sts: aws_sdk_sts::Client,
     iam: aws_sdk_iam::Client,
     ec2: aws_sdk_ec2::Client,
+    secretsmanager: aws_sdk_secretsmanager::Client,
+    ssm: aws_sdk_ssm::Client,
     pub region: Option<String>,
 }
 
@@ -59,6 +61,8 @@ impl Aws {
             sts: aws_sdk_sts::Client::new(&conf),
             iam: aws_sdk_iam::Client::new(&conf),
             ec2: aws_sdk_ec2::Client::new(&conf),
+            secretsmanager: aws_sdk_secretsmanager::Client::new(&conf),
+            ssm: aws_sdk_ssm::Client::new(&conf),
             region,
         }
     }
@@ -182,6 +186,14 @@ impl Api for Aws {
             }
             Call::DescribeTasks { cluster, tasks } => {
                 send!(self.ecs.describe_tasks().cluster(cluster).set_tasks(Some(tasks)), c, op);
+            }
+            // Existence only: DescribeSecret never returns the value, and
+            // GetParameters is asked without decryption.
+            Call::DescribeSecret { secret } => {
+                send!(self.secretsmanager.describe_secret().secret_id(secret), c, op);
+            }
+            Call::GetParameters { names } => {
+                send!(self.ssm.get_parameters().set_names(Some(names)).with_decryption(false), c, op);
             }
             Call::DescribeLogGroups { prefix, next } => {
                 send!(self.logs.describe_log_groups().log_group_name_prefix(prefix).set_next_token(next), c, op);

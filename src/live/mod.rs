@@ -45,10 +45,12 @@ pub enum Call {
     DescribeVpcEndpoints { vpc: String, next: Option<String> },
     DescribeSecurityGroups { ids: Vec<String> },
     DescribeNetworkAcls { vpc: String, next: Option<String> },
+    DescribeSecret { secret: String },
+    GetParameters { names: Vec<String> },
 }
 
 /// Every operation a [`Call`] can make, as IAM names it.
-pub const OPERATIONS: [&str; 24] = [
+pub const OPERATIONS: [&str; 26] = [
     "sts:GetCallerIdentity",
     "ecs:ListClusters",
     "ecs:DescribeClusters",
@@ -73,6 +75,8 @@ pub const OPERATIONS: [&str; 24] = [
     "ec2:DescribeVpcEndpoints",
     "ec2:DescribeSecurityGroups",
     "ec2:DescribeNetworkAcls",
+    "secretsmanager:DescribeSecret",
+    "ssm:GetParameters",
 ];
 
 impl Call {
@@ -103,6 +107,8 @@ impl Call {
             Call::DescribeVpcEndpoints { .. } => OPERATIONS[21],
             Call::DescribeSecurityGroups { .. } => OPERATIONS[22],
             Call::DescribeNetworkAcls { .. } => OPERATIONS[23],
+            Call::DescribeSecret { .. } => OPERATIONS[24],
+            Call::GetParameters { .. } => OPERATIONS[25],
         }
     }
 }
@@ -457,6 +463,7 @@ pub async fn take<A: Api>(api: &A, scope: &Scope) -> Taken {
 
     let iam = read_iam(&rd, &tds, scope, snap.get("account").and_then(Value::as_str)).await;
     let ec2 = read_network(&rd, &services, &tasks, scope).await;
+    let secrets = read_secrets(&rd, &tds, scope, snap.get("account").and_then(Value::as_str)).await;
 
     snap.insert(
         "ecs".into(),
@@ -470,6 +477,9 @@ pub async fn take<A: Api>(api: &A, scope: &Scope) -> Taken {
     }
     if let Some(ec2) = ec2 {
         snap.insert("ec2".into(), ec2);
+    }
+    if let Some(secrets) = secrets {
+        snap.insert("secrets".into(), secrets);
     }
     let not_loaded = std::mem::take(&mut *rd.not_loaded.lock().expect("not loaded"));
     if !not_loaded.is_empty() {
@@ -693,6 +703,82 @@ async fn read_network<A: Api>(rd: &Reader<'_, A>, services: &[Value], tasks: &[V
     }
     out.insert("SecurityGroups".into(), Value::Array(security_groups));
     Some(Value::Object(out))
+}
+
+/// Whether the secrets and parameters the task definitions reference exist
+/// (never their values): `DescribeSecret` for Secrets Manager ARNs,
+/// `GetParameters` (10 a call) for SSM names and ARNs, in this account and
+/// Region. `{"missing": [{"ref": valueFrom, "why": ...}]}`, or `None` when
+/// they could not be checked.
+async fn read_secrets<A: Api>(
+    rd: &Reader<'_, A>,
+    tds: &[Value],
+    scope: &Scope,
+    account: Option<&str>,
+) -> Option<Value> {
+    let mut refs: BTreeSet<String> = BTreeSet::new();
+    for td in tds {
+        for c in array(td, "containerDefinitions") {
+            for s in array(&c, "secrets") {
+                refs.extend(str_of(&s, "valueFrom"));
+            }
+            if let Some(lc) = c.get("logConfiguration") {
+                for s in array(lc, "secretOptions") {
+                    refs.extend(str_of(&s, "valueFrom"));
+                }
+            }
+        }
+    }
+    let here = |region: &str, acct: &str| scope.region.as_deref() == Some(region) && account == Some(acct);
+    let mut secrets: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut parameters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in refs {
+        let parts: Vec<&str> = r.split(':').collect();
+        if r.starts_with("arn:") && parts.len() >= 7 && parts[2] == "secretsmanager" && parts[5] == "secret" {
+            if here(parts[3], parts[4]) {
+                secrets.entry(parts[..7].join(":")).or_default().push(r.clone());
+            }
+        } else if r.starts_with("arn:") && parts.len() >= 6 && parts[2] == "ssm" {
+            if here(parts[3], parts[4]) {
+                parameters.entry(r.clone()).or_default().push(r.clone());
+            }
+        } else if !r.starts_with("arn:") && !r.is_empty() {
+            parameters.entry(r.clone()).or_default().push(r.clone());
+        }
+    }
+    let mut missing = Vec::new();
+    for (id, users) in secrets {
+        match rd.call(Call::DescribeSecret { secret: id }).await {
+            Ok(v) if v.get("DeletedDate").is_some_and(|d| !d.is_null()) => {
+                missing.extend(users.into_iter().map(|u| json!({"ref": u, "why": "is scheduled for deletion"})));
+            }
+            Ok(_) => {}
+            Err(e) if e.code.as_deref() == Some("ResourceNotFoundException") => {
+                missing.extend(users.into_iter().map(|u| json!({"ref": u, "why": "does not exist"})));
+            }
+            Err(e) => {
+                rd.failed("secrets", &e);
+                return None;
+            }
+        }
+    }
+    let names: Vec<String> = parameters.keys().cloned().collect();
+    for batch in names.chunks(10) {
+        match rd.call(Call::GetParameters { names: batch.to_vec() }).await {
+            Ok(v) => {
+                for bad in array(&v, "InvalidParameters").iter().filter_map(Value::as_str) {
+                    for u in parameters.get(bad).into_iter().flatten() {
+                        missing.push(json!({"ref": u, "why": "does not exist"}));
+                    }
+                }
+            }
+            Err(e) => {
+                rd.failed("secrets", &e);
+                return None;
+            }
+        }
+    }
+    Some(json!({ "missing": missing }))
 }
 
 /// What `explain` reads live: the tasks named (ARNs or ids; an ARN names

@@ -53,6 +53,9 @@ pub struct Context {
     /// Parts of an account that could not be read (live mode): where the
     /// snapshot says so, the part, and why.
     pub not_loaded: Vec<(Loc, String, String)>,
+    /// Live mode: the secret and parameter references (`valueFrom`) found
+    /// missing, with why; `None` when they were not checked.
+    pub missing_secrets: Option<Vec<(String, String)>>,
     /// The Region the inputs deploy to, when known: what a template's
     /// `AWS::Region` stands for. Names ECS resolves in the task's own
     /// Region (an SSM parameter given by name) need it for their ARN.
@@ -105,6 +108,9 @@ impl Context {
         self.names.extend(other.names);
         self.session_manager_plugin = self.session_manager_plugin.or(other.session_manager_plugin);
         self.not_loaded.extend(other.not_loaded);
+        if let Some(m) = other.missing_secrets {
+            self.missing_secrets.get_or_insert_with(Vec::new).extend(m);
+        }
         merge_coverage(&mut self.tasks.coverage, &other.tasks.coverage);
         self.tasks.tasks.extend(other.tasks.tasks);
         merge_coverage(&mut self.stores.coverage, &other.stores.coverage);
