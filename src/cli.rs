@@ -60,7 +60,8 @@ It reads, and only reads: ECS clusters, services, the task definitions in use, r
 and recently stopped tasks, the CloudWatch log groups and the IAM task and execution
 roles (with their policies) the task definitions name, and the network around the tasks
 (subnets, route tables, gateways, VPC endpoints, security groups, network ACLs), and
-whether the secrets and parameters they reference exist (never their values).
+whether the secrets, parameters and private ECR images they reference exist (never the
+values of secrets).
 docs/iam-policy.json lists every action. The lint rules run on what it read, with the
 account as context: a log group that is not there does not exist. A read that is denied
 becomes a \"not checked\" note and the audit goes on.

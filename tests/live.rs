@@ -44,6 +44,7 @@ fn ecs_triage(args: &[&str]) -> Output {
 }
 
 struct Setup {
+    conf: aws_config::SdkConfig,
     ec2: aws_sdk_ec2::Client,
     ecs: aws_sdk_ecs::Client,
     logs: aws_sdk_cloudwatchlogs::Client,
@@ -83,6 +84,7 @@ fn setup(url: &str) -> Setup {
     });
     assert!(!subnets.is_empty() && !security_groups.is_empty(), "moto has a default VPC");
     Setup {
+        conf: conf.clone(),
         ec2,
         ecs: aws_sdk_ecs::Client::new(&conf),
         logs: aws_sdk_cloudwatchlogs::Client::new(&conf),
@@ -605,14 +607,7 @@ fn missing_secrets_are_found() {
     s.cluster(&cluster);
     let group = format!("/ecs/{}", unique("secrets"));
     s.log_group(&group);
-    let conf = s.rt.block_on(
-        aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .endpoint_url(&url)
-            .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(aws_sdk_ecs::config::Credentials::new("testing", "testing", None, None, "tests"))
-            .load(),
-    );
-    let ssm = aws_sdk_ssm::Client::new(&conf);
+    let ssm = aws_sdk_ssm::Client::new(&s.conf);
     let present = format!("/{}/present", unique("p"));
     let absent = format!("/{}/absent", unique("p"));
     s.rt.block_on(
@@ -658,6 +653,50 @@ fn missing_secrets_are_found() {
     assert!(named.iter().any(|m| m.contains(gone) && m.contains("does not exist")), "{named:#?}");
     assert!(named.iter().any(|m| m.contains(&absent)), "{named:#?}");
     assert!(!named.iter().any(|m| m.contains(&present)), "{named:#?}");
+}
+
+/// Private ECR images are looked up: a tag never pushed and a repository
+/// that does not exist are ECS505, the pushed tag is not.
+#[test]
+fn missing_images_are_found() {
+    let Some(url) = moto() else { return };
+    let s = setup(&url);
+    let cluster = unique("images");
+    s.cluster(&cluster);
+    let group = format!("/ecs/{}", unique("images"));
+    s.log_group(&group);
+    let ecr = aws_sdk_ecr::Client::new(&s.conf);
+    let repo = unique("repo");
+    let manifest = r#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7023,"digest":"sha256:b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7"},"layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":32654,"digest":"sha256:e692418e4cbaf90ca69d05a66403747baa33ee08806650b51fab815ad7fc331f"}]}"#;
+    s.rt.block_on(async {
+        ecr.create_repository().repository_name(&repo).send().await.expect("create the repository");
+        ecr.put_image()
+            .repository_name(&repo)
+            .image_manifest(manifest)
+            .image_tag("1.0")
+            .send()
+            .await
+            .expect("put the image");
+    });
+    let host = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+    let exec = "arn:aws:iam::123456789012:role/ecsTaskExecutionRole";
+    let pushed = s.task_definition_with_image(&unique("pushed"), &group, exec, &format!("{host}/{repo}:1.0"));
+    let unpushed = s.task_definition_with_image(&unique("unpushed"), &group, exec, &format!("{host}/{repo}:2.0"));
+    let norepo = s.task_definition_with_image(&unique("norepo"), &group, exec, &format!("{host}/{repo}-gone:1.0"));
+    for (name, td) in [("pushed", &pushed), ("unpushed", &unpushed), ("norepo", &norepo)] {
+        s.service(&cluster, name, td);
+    }
+    let out = ecs_triage(&["audit", "--endpoint-url", &url, "--cluster", &cluster, "--format", "json", "--no-config"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let found = findings(&out);
+    let named: Vec<String> =
+        found.iter().filter(|f| f["rule"] == "ECS505").map(|f| f["message"].as_str().unwrap().to_string()).collect();
+    assert_eq!(named.len(), 2, "{found:#?}");
+    assert!(named.iter().any(|m| m.contains(&format!("{repo}:2.0")) && m.contains("no such image")), "{named:#?}");
+    assert!(
+        named.iter().any(|m| m.contains(&format!("{repo}-gone:1.0")) && m.contains("does not exist")),
+        "{named:#?}"
+    );
 }
 
 /// Nothing answers: a clear error and exit 2, within the timeout.

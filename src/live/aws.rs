@@ -31,6 +31,7 @@ pub struct Aws {
     ec2: aws_sdk_ec2::Client,
     secretsmanager: aws_sdk_secretsmanager::Client,
     ssm: aws_sdk_ssm::Client,
+    ecr: aws_sdk_ecr::Client,
     pub region: Option<String>,
 }
 
@@ -63,6 +64,7 @@ impl Aws {
             ec2: aws_sdk_ec2::Client::new(&conf),
             secretsmanager: aws_sdk_secretsmanager::Client::new(&conf),
             ssm: aws_sdk_ssm::Client::new(&conf),
+            ecr: aws_sdk_ecr::Client::new(&conf),
             region,
         }
     }
@@ -194,6 +196,11 @@ impl Api for Aws {
             }
             Call::GetParameters { names } => {
                 send!(self.ssm.get_parameters().set_names(Some(names)).with_decryption(false), c, op);
+            }
+            Call::DescribeImages { repository, tag, digest } => {
+                let id =
+                    aws_sdk_ecr::types::ImageIdentifier::builder().set_image_tag(tag).set_image_digest(digest).build();
+                send!(self.ecr.describe_images().repository_name(repository).image_ids(id), c, op);
             }
             Call::DescribeLogGroups { prefix, next } => {
                 send!(self.logs.describe_log_groups().log_group_name_prefix(prefix).set_next_token(next), c, op);

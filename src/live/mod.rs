@@ -47,10 +47,11 @@ pub enum Call {
     DescribeNetworkAcls { vpc: String, next: Option<String> },
     DescribeSecret { secret: String },
     GetParameters { names: Vec<String> },
+    DescribeImages { repository: String, tag: Option<String>, digest: Option<String> },
 }
 
 /// Every operation a [`Call`] can make, as IAM names it.
-pub const OPERATIONS: [&str; 26] = [
+pub const OPERATIONS: [&str; 27] = [
     "sts:GetCallerIdentity",
     "ecs:ListClusters",
     "ecs:DescribeClusters",
@@ -77,6 +78,7 @@ pub const OPERATIONS: [&str; 26] = [
     "ec2:DescribeNetworkAcls",
     "secretsmanager:DescribeSecret",
     "ssm:GetParameters",
+    "ecr:DescribeImages",
 ];
 
 impl Call {
@@ -109,6 +111,7 @@ impl Call {
             Call::DescribeNetworkAcls { .. } => OPERATIONS[23],
             Call::DescribeSecret { .. } => OPERATIONS[24],
             Call::GetParameters { .. } => OPERATIONS[25],
+            Call::DescribeImages { .. } => OPERATIONS[26],
         }
     }
 }
@@ -464,6 +467,7 @@ pub async fn take<A: Api>(api: &A, scope: &Scope) -> Taken {
     let iam = read_iam(&rd, &tds, scope, snap.get("account").and_then(Value::as_str)).await;
     let ec2 = read_network(&rd, &services, &tasks, scope).await;
     let secrets = read_secrets(&rd, &tds, scope, snap.get("account").and_then(Value::as_str)).await;
+    let images = read_images(&rd, &tds, scope, snap.get("account").and_then(Value::as_str)).await;
 
     snap.insert(
         "ecs".into(),
@@ -480,6 +484,9 @@ pub async fn take<A: Api>(api: &A, scope: &Scope) -> Taken {
     }
     if let Some(secrets) = secrets {
         snap.insert("secrets".into(), secrets);
+    }
+    if let Some(images) = images {
+        snap.insert("images".into(), images);
     }
     let not_loaded = std::mem::take(&mut *rd.not_loaded.lock().expect("not loaded"));
     if !not_loaded.is_empty() {
@@ -774,6 +781,52 @@ async fn read_secrets<A: Api>(
             }
             Err(e) => {
                 rd.failed("secrets", &e);
+                return None;
+            }
+        }
+    }
+    Some(json!({ "missing": missing }))
+}
+
+/// Whether the private ECR images of the task definitions exist (this
+/// account and Region): one `DescribeImages` per image, by tag or digest.
+/// `{"missing": [{"ref": image, "why": ...}]}`, or `None` when they could
+/// not be checked.
+async fn read_images<A: Api>(rd: &Reader<'_, A>, tds: &[Value], scope: &Scope, account: Option<&str>) -> Option<Value> {
+    let mut images: BTreeSet<String> = BTreeSet::new();
+    for td in tds {
+        for c in array(td, "containerDefinitions") {
+            images.extend(str_of(&c, "image"));
+        }
+    }
+    let mut missing = Vec::new();
+    for image in images {
+        // <account>.dkr.ecr.<region>.amazonaws.com/<repository>[:tag|@digest]
+        let Some((host, rest)) = image.split_once('/') else { continue };
+        let labels: Vec<&str> = host.split('.').collect();
+        if labels.len() < 6 || labels[1] != "dkr" || labels[2] != "ecr" {
+            continue;
+        }
+        if Some(labels[0]) != account || scope.region.as_deref() != Some(labels[3]) {
+            continue;
+        }
+        let (repository, tag, digest) = match rest.split_once('@') {
+            Some((repo, digest)) => (repo.to_string(), None, Some(digest.to_string())),
+            None => match rest.rsplit_once(':') {
+                Some((repo, tag)) => (repo.to_string(), Some(tag.to_string()), None),
+                None => (rest.to_string(), Some("latest".to_string()), None),
+            },
+        };
+        match rd.call(Call::DescribeImages { repository: repository.clone(), tag, digest }).await {
+            Ok(_) => {}
+            Err(e) if e.code.as_deref() == Some("RepositoryNotFoundException") => {
+                missing.push(json!({"ref": image, "why": format!("repository `{repository}` does not exist")}));
+            }
+            Err(e) if e.code.as_deref() == Some("ImageNotFoundException") => {
+                missing.push(json!({"ref": image, "why": format!("repository `{repository}` has no such image")}));
+            }
+            Err(e) => {
+                rd.failed("images", &e);
                 return None;
             }
         }

@@ -56,6 +56,8 @@ pub struct Context {
     /// Live mode: the secret and parameter references (`valueFrom`) found
     /// missing, with why; `None` when they were not checked.
     pub missing_secrets: Option<Vec<(String, String)>>,
+    /// Live mode: the private ECR images found missing, with why.
+    pub missing_images: Option<Vec<(String, String)>>,
     /// The Region the inputs deploy to, when known: what a template's
     /// `AWS::Region` stands for. Names ECS resolves in the task's own
     /// Region (an SSM parameter given by name) need it for their ARN.
@@ -108,6 +110,9 @@ impl Context {
         self.names.extend(other.names);
         self.session_manager_plugin = self.session_manager_plugin.or(other.session_manager_plugin);
         self.not_loaded.extend(other.not_loaded);
+        if let Some(m) = other.missing_images {
+            self.missing_images.get_or_insert_with(Vec::new).extend(m);
+        }
         if let Some(m) = other.missing_secrets {
             self.missing_secrets.get_or_insert_with(Vec::new).extend(m);
         }

@@ -104,15 +104,14 @@ pub(super) fn load_snapshot(r: &mut Reader, o: Obj<'_, '_>, out: &mut Loaded) {
     if let Some(n) = section(r, &o, "ec2") {
         read_network(r, &n, &mut out.context.network);
     }
-    if let Some(sec) = section(r, &o, "secrets") {
+    for (key, into) in [("secrets", &mut out.context.missing_secrets), ("images", &mut out.context.missing_images)] {
+        let Some(sec) = section(r, &o, key) else { continue };
         let missing = r.objects(&sec, "missing", |r, m| {
-            (
-                r.string(&m, "ref").str().unwrap_or_default().to_string(),
-                r.string(&m, "why").str().unwrap_or("does not exist").to_string(),
-            )
+            let what = r.string(&m, "ref").str().unwrap_or_default().to_string();
+            (what, r.string(&m, "why").str().unwrap_or("does not exist").to_string())
         });
         if let Some(m) = missing.into_known() {
-            out.context.missing_secrets = Some(m);
+            *into = Some(m);
         }
     }
     if let Some(l) = section(r, &o, "local") {

@@ -39,6 +39,7 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
             "iam-policies" => "some managed policy documents (permission verdicts that need them)",
             "ecs" => "some ECS resources",
             "secrets" => "whether the referenced secrets and parameters exist (ECS504)",
+            "images" => "whether the private ECR images exist (ECS505)",
             "account" => "the account id (roles in this account are not looked up)",
             _ => "a part of the account",
         };
