@@ -52,6 +52,7 @@ Examples:
   ecs-triage audit                                   default profile and region: every cluster
   ecs-triage audit --cluster prod --service api      narrow it
   ecs-triage audit --profile ops --region eu-west-1 --stats
+  ecs-triage audit --regions eu-west-1,us-east-1     each Region on its own
   ecs-triage audit --endpoint-url http://127.0.0.1:5000   LocalStack, moto
   ecs-triage snapshot --cluster prod -o prod.json    save what was read
   ecs-triage audit --snapshot prod.json              replay it offline: the same findings
@@ -224,8 +225,12 @@ pub struct AuditArgs {
     pub live: LiveArgs,
 
     /// Audit this snapshot (from `ecs-triage snapshot`) instead of the account
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["clusters", "services", "profile", "endpoint_url"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["clusters", "services", "profile", "endpoint_url", "regions"])]
     pub snapshot: Option<PathBuf>,
+
+    /// Audit these Regions one after the other (comma-separated), instead of --region
+    #[arg(long, value_delimiter = ',', value_name = "REGIONS", conflicts_with = "region")]
+    pub regions: Vec<String>,
 
     #[command(flatten)]
     pub report: ReportArgs,
@@ -482,8 +487,17 @@ fn lint_texts_filtered(
         max_file_bytes: args.max_file_size.saturating_mul(1024 * 1024),
         pointers: matches!(args.report.format, Format::Json | Format::Sarif),
     };
-    let mut report = engine::lint_texts(&texts, &opts);
-    report.findings.retain(|f| keep(f));
+    // Each snapshot on its own: one account and Region's context must not
+    // answer for another's.
+    let mut report = engine::Report::default();
+    for t in &texts {
+        let r = engine::lint_texts(std::slice::from_ref(t), &opts);
+        report.findings.extend(r.findings.into_iter().filter(|f| keep(f)));
+        report.errors.extend(r.errors);
+        report.skipped.extend(r.skipped);
+        report.files += r.files;
+        report.rules = r.rules;
+    }
     finish(&args, &cfg, report)
 }
 
@@ -690,29 +704,40 @@ fn snapshot(args: SnapshotArgs) -> i32 {
 }
 
 fn audit(args: AuditArgs) -> i32 {
-    let (name, text) = match &args.snapshot {
-        Some(path) => match std::fs::read_to_string(path) {
-            Ok(t) => (path.display().to_string(), t),
+    let mut texts = Vec::new();
+    if let Some(path) = &args.snapshot {
+        match std::fs::read_to_string(path) {
+            Ok(t) => texts.push((path.display().to_string(), t)),
             Err(e) => {
                 eprintln!("error: {}: cannot read the snapshot: {e}", path.display());
                 return 2;
             }
-        },
-        None => match take_snapshot(&args.live) {
-            Ok(s) => {
-                let mut text = serde_json::to_string_pretty(&s).expect("a JSON value serializes");
-                text.push('\n');
-                let account = s.get("account").and_then(|a| a.as_str()).unwrap_or("account");
-                let region = s.get("region").and_then(|a| a.as_str()).unwrap_or("region");
-                // Findings point into the snapshot `ecs-triage snapshot` would write.
-                (format!("live-{account}-{region}.json"), text)
+        }
+    } else {
+        let regions: Vec<Option<String>> = if args.regions.is_empty() {
+            vec![args.live.region.clone()]
+        } else {
+            args.regions.iter().cloned().map(Some).collect()
+        };
+        for region in regions {
+            let live = LiveArgs { region, ..args.live.clone() };
+            match take_snapshot(&live) {
+                Ok(s) => {
+                    let mut text = serde_json::to_string_pretty(&s).expect("a JSON value serializes");
+                    text.push('\n');
+                    let account = s.get("account").and_then(|a| a.as_str()).unwrap_or("account");
+                    let region = s.get("region").and_then(|a| a.as_str()).unwrap_or("region");
+                    // Findings point into the snapshot `ecs-triage snapshot` would write.
+                    texts.push((format!("live-{account}-{region}.json"), text));
+                }
+                Err(e) => {
+                    eprintln!("error: {}: {e}", live.region.as_deref().unwrap_or("default Region"));
+                    return 2;
+                }
             }
-            Err(e) => {
-                eprintln!("error: {e}");
-                return 2;
-            }
-        },
-    };
+        }
+    }
+    let name = texts[0].0.clone();
     let lint_args = LintArgs {
         paths: vec![name.clone()],
         report: args.report,
@@ -721,7 +746,7 @@ fn audit(args: AuditArgs) -> i32 {
         parameters: Vec::new(),
         region: args.live.region.unwrap_or_else(|| "us-east-1".into()),
     };
-    lint_texts(lint_args, vec![(name, text)])
+    lint_texts(lint_args, texts)
 }
 
 fn explain(args: ExplainArgs) -> i32 {

@@ -435,6 +435,25 @@ fn missing_log_group_is_found_and_the_snapshot_replays_it() {
         (f["rule"].clone(), f["message"].clone(), f["location"]["line"].clone(), f["location"]["column"].clone())
     };
     assert_eq!(live.iter().map(key).collect::<Vec<_>>(), replayed.iter().map(key).collect::<Vec<_>>());
+
+    // Two Regions, each audited on its own: the cluster lives in one.
+    let out = ecs_triage(&[
+        "audit",
+        "--endpoint-url",
+        &url,
+        "--cluster",
+        &cluster,
+        "--regions",
+        "us-east-1,eu-west-1",
+        "--format",
+        "json",
+        "--no-config",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let both = findings(&out);
+    assert_eq!(both.iter().map(key).collect::<Vec<_>>(), live.iter().map(key).collect::<Vec<_>>());
+    let files: std::collections::BTreeSet<&str> = both.iter().filter_map(|f| f["location"]["file"].as_str()).collect();
+    assert_eq!(files.into_iter().collect::<Vec<_>>(), ["live-123456789012-us-east-1.json"]);
 }
 
 /// Roles read from IAM decide the permission rules: a task role without
