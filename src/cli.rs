@@ -547,6 +547,7 @@ fn take_snapshot(live: &LiveArgs) -> Result<serde_json::Value, String> {
             services: live.services.clone(),
             concurrency: live.concurrency,
             region: aws.region.clone(),
+            progress: std::io::stderr().is_terminal(),
         };
         crate::live::take(&aws, &scope).await
     });
@@ -575,6 +576,7 @@ fn read_tasks_live(live: &LiveArgs, tasks: &[String], recent: bool) -> Result<cr
                 services: Vec::new(),
                 concurrency: live.concurrency,
                 region: aws.region.clone(),
+                progress: std::io::stderr().is_terminal(),
             };
             let r = crate::live::tasks_to_explain(&aws, &scope, tasks, recent).await;
             r.map(|(doc, stats)| (doc, stats, aws.region.clone()))
@@ -730,11 +732,20 @@ fn audit(args: AuditArgs) -> i32 {
                     // Findings point into the snapshot `ecs-triage snapshot` would write.
                     texts.push((format!("live-{account}-{region}.json"), text));
                 }
+                // With several Regions, one with nothing to read (the
+                // cluster lives elsewhere) is a note; all of them, an error.
+                Err(e) if args.regions.len() > 1 => {
+                    eprintln!("note: {}: {e}", live.region.as_deref().unwrap_or("default Region"));
+                }
                 Err(e) => {
                     eprintln!("error: {}: {e}", live.region.as_deref().unwrap_or("default Region"));
                     return 2;
                 }
             }
+        }
+        if texts.is_empty() {
+            eprintln!("error: nothing could be read in any of the Regions");
+            return 2;
         }
     }
     let name = texts[0].0.clone();

@@ -454,6 +454,8 @@ fn missing_log_group_is_found_and_the_snapshot_replays_it() {
     assert_eq!(both.iter().map(key).collect::<Vec<_>>(), live.iter().map(key).collect::<Vec<_>>());
     let files: std::collections::BTreeSet<&str> = both.iter().filter_map(|f| f["location"]["file"].as_str()).collect();
     assert_eq!(files.into_iter().collect::<Vec<_>>(), ["live-123456789012-us-east-1.json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("note: eu-west-1") && stderr.contains("no cluster"), "{stderr}");
 }
 
 /// Roles read from IAM decide the permission rules: a task role without
@@ -716,6 +718,18 @@ fn missing_images_are_found() {
         named.iter().any(|m| m.contains(&format!("{repo}-gone:1.0")) && m.contains("does not exist")),
         "{named:#?}"
     );
+}
+
+/// A cluster that is not there (a typo, the wrong Region) is an error, not
+/// a clean audit.
+#[test]
+fn unknown_cluster_is_an_error() {
+    let Some(url) = moto() else { return };
+    let name = unique("no-such-cluster");
+    let out = ecs_triage(&["audit", "--endpoint-url", &url, "--cluster", &name]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no cluster") && stderr.contains(&name), "{stderr}");
 }
 
 /// Nothing answers: a clear error and exit 2, within the timeout.

@@ -159,6 +159,8 @@ pub struct Scope {
     /// Calls in flight at once.
     pub concurrency: usize,
     pub region: Option<String>,
+    /// Show the calls made so far on stderr (a terminal).
+    pub progress: bool,
 }
 
 /// Calls made, per operation.
@@ -178,6 +180,7 @@ pub struct Taken {
 
 struct Reader<'a, A: Api> {
     api: &'a A,
+    progress: bool,
     stats: Mutex<Stats>,
     not_loaded: Mutex<Vec<Value>>,
 }
@@ -190,6 +193,10 @@ impl<A: Api> Reader<'_, A> {
         *stats.calls.entry(op).or_default() += 1;
         if result.is_err() {
             *stats.failed.entry(op).or_default() += 1;
+        }
+        if self.progress {
+            let n: usize = stats.calls.values().sum();
+            eprint!("\rreading the account: {n} calls, last {op}\x1b[K");
         }
         result
     }
@@ -274,7 +281,12 @@ impl<A: Api> Reader<'_, A> {
 
 /// Reads the account (within `scope`) into a snapshot.
 pub async fn take<A: Api>(api: &A, scope: &Scope) -> Taken {
-    let rd = Reader { api, stats: Mutex::new(Stats::default()), not_loaded: Mutex::new(Vec::new()) };
+    let rd = Reader {
+        api,
+        progress: scope.progress,
+        stats: Mutex::new(Stats::default()),
+        not_loaded: Mutex::new(Vec::new()),
+    };
     let conc = scope.concurrency.max(1);
     let mut snap = Map::new();
     snap.insert(crate::model::snapshot::MARK.into(), json!(crate::model::snapshot::VERSION));
@@ -300,12 +312,33 @@ pub async fn take<A: Api>(api: &A, scope: &Scope) -> Taken {
         scope.clusters.clone()
     };
     let mut clusters = Vec::new();
+    let mut unknown = Vec::new();
     for batch in names.chunks(100) {
         match rd.call(Call::DescribeClusters { clusters: batch.to_vec() }).await {
-            Ok(v) => clusters.extend(array(&v, "clusters")),
-            Err(e) if clusters.is_empty() && scope.clusters.is_empty() => return fatal(rd, e),
+            Ok(v) => {
+                clusters.extend(array(&v, "clusters"));
+                unknown.extend(array(&v, "failures").iter().filter_map(|f| str_of(f, "arn")));
+            }
+            // Nothing read yet: no credentials, no network, a wrong endpoint.
+            Err(e) if clusters.is_empty() => return fatal(rd, e),
             Err(e) => rd.failed("ecs", &e),
         }
+    }
+    // A cluster the user named that the account does not have is a typo or
+    // the wrong Region: an error when none is found, a note otherwise.
+    if !unknown.is_empty() {
+        let e = ApiError {
+            operation: Call::DescribeClusters { clusters: Vec::new() }.operation(),
+            code: Some("ClusterNotFound".into()),
+            message: format!(
+                "no cluster {} in this account and Region",
+                unknown.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        if clusters.is_empty() {
+            return fatal(rd, e);
+        }
+        rd.failed("ecs", &e);
     }
     let cluster_arns: Vec<String> = clusters.iter().filter_map(|c| str_of(c, "clusterArn")).collect();
 
@@ -491,6 +524,9 @@ pub async fn take<A: Api>(api: &A, scope: &Scope) -> Taken {
     let not_loaded = std::mem::take(&mut *rd.not_loaded.lock().expect("not loaded"));
     if !not_loaded.is_empty() {
         snap.insert("notLoaded".into(), Value::Array(not_loaded));
+    }
+    if rd.progress {
+        eprint!("\r\x1b[K");
     }
     Taken { snapshot: Value::Object(snap), stats: rd.stats.into_inner().expect("stats"), fatal: None }
 }
@@ -844,7 +880,12 @@ pub async fn tasks_to_explain<A: Api>(
     tasks: &[String],
     recent: bool,
 ) -> Result<(Value, Stats), ApiError> {
-    let rd = Reader { api, stats: Mutex::new(Stats::default()), not_loaded: Mutex::new(Vec::new()) };
+    let rd = Reader {
+        api,
+        progress: scope.progress,
+        stats: Mutex::new(Stats::default()),
+        not_loaded: Mutex::new(Vec::new()),
+    };
     // Task ids by cluster.
     let mut by_cluster: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for t in tasks {
@@ -885,12 +926,18 @@ pub async fn tasks_to_explain<A: Api>(
             async move { rd.call(Call::DescribeTaskDefinition { task_definition: td }).await.ok() }
         })
         .await;
+    if rd.progress {
+        eprint!("\r\x1b[K");
+    }
     let mut doc = vec![json!({"tasks": found, "failures": failures})];
     doc.extend(tds.into_iter().flatten().filter(|v| v.get("taskDefinition").is_some()));
     Ok((Value::Array(doc), rd.stats.into_inner().expect("stats")))
 }
 
 fn fatal<A: Api>(rd: Reader<'_, A>, e: ApiError) -> Taken {
+    if rd.progress {
+        eprint!("\r\x1b[K");
+    }
     Taken { snapshot: Value::Null, stats: rd.stats.into_inner().expect("stats"), fatal: Some(e) }
 }
 
