@@ -8,7 +8,7 @@
 use super::{Api, ApiError, Call};
 use aws_sdk_ecs::config::interceptors::AfterDeserializationInterceptorContextRef;
 use aws_sdk_ecs::config::{ConfigBag, Intercept, RuntimeComponents};
-use aws_sdk_ecs::error::{BoxError, DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_ecs::error::{BoxError, ProvideErrorMetadata, SdkError};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 
@@ -114,7 +114,21 @@ where
     let code = e.code().map(String::from);
     let message = match &e {
         SdkError::ServiceError(s) => s.err().message().map(String::from).unwrap_or_else(|| s.err().to_string()),
-        other => DisplayErrorContext(other).to_string(),
+        // The error and its causes, without the debug dump
+        // `DisplayErrorContext` appends.
+        other => {
+            let mut text = other.to_string();
+            let mut cause = std::error::Error::source(other);
+            while let Some(c) = cause {
+                let line = c.to_string();
+                if !text.contains(&line) {
+                    text.push_str(": ");
+                    text.push_str(&line);
+                }
+                cause = c.source();
+            }
+            text
+        }
     };
     ApiError { operation, code, message }
 }
