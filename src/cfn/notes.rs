@@ -226,25 +226,13 @@ fn suggest<'a>(key: &str, names: impl Iterator<Item = &'a str> + Clone) -> Optio
         return Some(n.to_string());
     }
     let max = if k.chars().count() >= 12 { 3 } else { 2 };
-    let mut scored: Vec<(usize, &str)> = names.map(|n| (edit_distance(&k, &n.to_ascii_lowercase()), n)).collect();
+    let mut scored: Vec<(usize, &str)> =
+        names.map(|n| (crate::analysis::edit_distance(&k, &n.to_ascii_lowercase()), n)).collect();
     scored.sort();
     match scored.as_slice() {
         [(d, n), rest @ ..] if *d <= max && rest.first().is_none_or(|(d2, _)| d2 > d) => Some(n.to_string()),
         _ => None,
     }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

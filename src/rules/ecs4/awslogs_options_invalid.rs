@@ -161,7 +161,8 @@ fn closest<'a>(key: &str, names: &'a [String]) -> Option<(&'a str, Near)> {
     if let Some(n) = names.iter().find(|n| norm(n) == k) {
         return Some((n, Near::Typo));
     }
-    let mut scored: Vec<(usize, &String)> = names.iter().map(|n| (edit_distance(&k, &norm(n)), n)).collect();
+    let mut scored: Vec<(usize, &String)> =
+        names.iter().map(|n| (crate::analysis::edit_distance(&k, &norm(n)), n)).collect();
     scored.sort();
     if let [(d, n), rest @ ..] = scored.as_slice()
         && *d <= 2
@@ -174,19 +175,6 @@ fn closest<'a>(key: &str, names: &'a [String]) -> Option<(&'a str, Near)> {
         [n] if k.len() >= 8 => Some((n, Near::Prefix)),
         _ => None,
     }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
