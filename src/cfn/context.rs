@@ -327,17 +327,7 @@ pub fn load(file: FileId, t: &Template<'_>, resolver: &Resolver<'_, '_>, ctx: &m
                 security_groups: r.strings(&o, "securityGroups", Text::Shaped),
             }),
             "AWS::ElasticLoadBalancingV2::Listener" => {
-                let mut tgs = Vec::new();
-                if let Some(actions) = resolved.get("DefaultActions")
-                    && !action_target_groups(actions, &mut tgs)
-                {
-                    ctx.elb.unresolved_forwards.push(at);
-                }
-                ctx.elb.forwarders.extend(tgs.iter().map(|tg| Forwarder {
-                    at,
-                    logical_id: res.id.clone(),
-                    target_group: tg.clone(),
-                }));
+                let tgs = forwards(&mut ctx.elb, resolved.get("DefaultActions"), at, &res.id);
                 ctx.elb.listeners.push(Listener {
                     arn: id(),
                     at,
@@ -513,17 +503,7 @@ pub fn load(file: FileId, t: &Template<'_>, resolver: &Resolver<'_, '_>, ctx: &m
                 }
             }
             "AWS::ElasticLoadBalancingV2::ListenerRule" => {
-                let mut tgs = Vec::new();
-                if let Some(actions) = p.get("Actions")
-                    && !action_target_groups(actions, &mut tgs)
-                {
-                    ctx.elb.unresolved_forwards.push(at);
-                }
-                ctx.elb.forwarders.extend(tgs.iter().map(|tg| Forwarder {
-                    at,
-                    logical_id: res.id.clone(),
-                    target_group: tg.clone(),
-                }));
+                let tgs = forwards(&mut ctx.elb, p.get("Actions"), at, &res.id);
                 let listener = s("ListenerArn");
                 match ctx.elb.listeners.iter_mut().find(|l| Some(&l.arn) == listener.as_ref()) {
                     Some(l) => l.target_groups.extend(tgs),
@@ -553,6 +533,23 @@ pub fn load(file: FileId, t: &Template<'_>, resolver: &Resolver<'_, '_>, ctx: &m
             g.load_balancers.push(lb);
         }
     }
+}
+
+/// Records what a listener's or rule's actions forward to (a forwarder per
+/// target group, or an unresolved forward) and returns the target groups.
+fn forwards(elb: &mut Elb, actions: Option<&Node<'_>>, at: Loc, logical_id: &str) -> Vec<String> {
+    let mut tgs = Vec::new();
+    if let Some(actions) = actions
+        && !action_target_groups(actions, &mut tgs)
+    {
+        elb.unresolved_forwards.push(at);
+    }
+    elb.forwarders.extend(tgs.iter().map(|tg| Forwarder {
+        at,
+        logical_id: logical_id.to_string(),
+        target_group: tg.clone(),
+    }));
+    tgs
 }
 
 /// The target groups actions forward to, into `out`; false when some
