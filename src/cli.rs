@@ -434,18 +434,28 @@ fn load_config(args: &LintArgs) -> Result<Config, InputError> {
 }
 
 fn lint(args: LintArgs) -> i32 {
+    with_options(&args, |cfg, opts| {
+        let excluded = |p: &std::path::Path| cfg.exclude.is_excluded(p);
+        let filter = crate::source::discover::WalkFilter {
+            extensions: &["json", "yaml", "yml", "template"],
+            excluded: &excluded,
+        };
+        let found = crate::source::discover::discover(&args.paths, &args.stdin_filename, &filter);
+        engine::lint(&found.targets, found.errors, opts)
+    })
+}
+
+/// Loads the configuration, builds the engine options from the flags, runs
+/// `run` and reports what it returns: the frame `lint` and `audit` share.
+fn with_options(args: &LintArgs, run: impl FnOnce(&Config, &Options<'_>) -> engine::Report) -> i32 {
     let err_color = ColorChoice::enabled(args.report.color, std::io::stderr().is_terminal());
-    let cfg = match load_config(&args) {
+    let cfg = match load_config(args) {
         Ok(c) => c,
         Err(e) => {
             print_error(err_color, &e);
             return 2;
         }
     };
-    let excluded = |p: &std::path::Path| cfg.exclude.is_excluded(p);
-    let filter =
-        crate::source::discover::WalkFilter { extensions: &["json", "yaml", "yml", "template"], excluded: &excluded };
-    let found = crate::source::discover::discover(&args.paths, &args.stdin_filename, &filter);
     let env = crate::cfn::resolve::Env {
         region: args.region.clone(),
         parameters: args.parameters.iter().cloned().collect(),
@@ -457,8 +467,8 @@ fn lint(args: LintArgs) -> i32 {
         max_file_bytes: args.max_file_size.saturating_mul(1024 * 1024),
         pointers: matches!(args.report.format, Format::Json | Format::Sarif),
     };
-    let report = engine::lint(&found.targets, found.errors, &opts);
-    finish(&args, &cfg, report)
+    let report = run(&cfg, &opts);
+    finish(args, &cfg, report)
 }
 
 /// `lint` on texts already in memory (a snapshot read live).
@@ -472,33 +482,20 @@ fn lint_texts_filtered(
     texts: Vec<(String, String)>,
     keep: &dyn Fn(&crate::finding::Reported) -> bool,
 ) -> i32 {
-    let err_color = ColorChoice::enabled(args.report.color, std::io::stderr().is_terminal());
-    let cfg = match load_config(&args) {
-        Ok(c) => c,
-        Err(e) => {
-            print_error(err_color, &e);
-            return 2;
+    with_options(&args, |_, opts| {
+        // Each snapshot on its own: one account and Region's context must
+        // not answer for another's.
+        let mut report = engine::Report::default();
+        for t in &texts {
+            let r = engine::lint_texts(std::slice::from_ref(t), opts);
+            report.findings.extend(r.findings.into_iter().filter(|f| keep(f)));
+            report.errors.extend(r.errors);
+            report.skipped.extend(r.skipped);
+            report.files += r.files;
+            report.rules = r.rules;
         }
-    };
-    let env = crate::cfn::resolve::Env { region: args.region.clone(), ..Default::default() };
-    let opts = Options {
-        config: &cfg,
-        env: &env,
-        max_file_bytes: args.max_file_size.saturating_mul(1024 * 1024),
-        pointers: matches!(args.report.format, Format::Json | Format::Sarif),
-    };
-    // Each snapshot on its own: one account and Region's context must not
-    // answer for another's.
-    let mut report = engine::Report::default();
-    for t in &texts {
-        let r = engine::lint_texts(std::slice::from_ref(t), &opts);
-        report.findings.extend(r.findings.into_iter().filter(|f| keep(f)));
-        report.errors.extend(r.errors);
-        report.skipped.extend(r.skipped);
-        report.files += r.files;
-        report.rules = r.rules;
-    }
-    finish(&args, &cfg, report)
+        report
+    })
 }
 
 /// Reports, and the exit status.
