@@ -43,6 +43,15 @@ fn ecs_triage(args: &[&str]) -> Output {
     set_credentials(&mut cmd).env("NO_COLOR", "1").args(args).output().expect("run ecs-triage")
 }
 
+/// What an execution role needs to pull from ECR and write to CloudWatch Logs.
+const PULL_AND_LOG: [&str; 5] = [
+    "ecr:GetAuthorizationToken",
+    "ecr:BatchGetImage",
+    "ecr:GetDownloadUrlForLayer",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+];
+
 struct Setup {
     conf: aws_config::SdkConfig,
     ec2: aws_sdk_ec2::Client,
@@ -358,6 +367,15 @@ impl Setup {
         });
     }
 
+    /// A new cluster and a new log group, named after `prefix`.
+    fn cluster_with_log_group(&self, prefix: &str) -> (String, String) {
+        let cluster = unique(prefix);
+        self.cluster(&cluster);
+        let group = format!("/ecs/{}", unique(prefix));
+        self.log_group(&group);
+        (cluster, group)
+    }
+
     fn log_group(&self, name: &str) {
         self.rt.block_on(self.logs.create_log_group().log_group_name(name).send()).expect("create the log group");
     }
@@ -464,20 +482,10 @@ fn missing_log_group_is_found_and_the_snapshot_replays_it() {
 fn roles_are_read_and_judged() {
     let Some(url) = moto() else { return };
     let s = setup(&url);
-    let cluster = unique("iam");
-    s.cluster(&cluster);
-    let group = format!("/ecs/{}", unique("iam"));
-    s.log_group(&group);
-    let reads = [
-        "ecr:GetAuthorizationToken",
-        "ecr:BatchGetImage",
-        "ecr:GetDownloadUrlForLayer",
-        "logs:CreateLogStream",
-        "logs:PutLogEvents",
-    ];
-    let exec_role = s.role(&unique("exec"), "ecs-tasks.amazonaws.com", &reads);
+    let (cluster, group) = s.cluster_with_log_group("iam");
+    let exec_role = s.role(&unique("exec"), "ecs-tasks.amazonaws.com", &PULL_AND_LOG);
     let task_role = s.role(&unique("task"), "ecs-tasks.amazonaws.com", &["s3:GetObject"]);
-    let ec2_role = s.role(&unique("ec2"), "ec2.amazonaws.com", &reads);
+    let ec2_role = s.role(&unique("ec2"), "ec2.amazonaws.com", &PULL_AND_LOG);
     let app = s.task_definition_with_roles(&unique("app"), &group, &exec_role, Some(&task_role));
     let other = s.task_definition_with_roles(&unique("other"), &group, &ec2_role, None);
     s.service(&cluster, "app", &app);
@@ -507,18 +515,8 @@ fn roles_are_read_and_judged() {
 fn network_paths_are_read_and_judged() {
     let Some(url) = moto() else { return };
     let s = setup(&url);
-    let cluster = unique("net");
-    s.cluster(&cluster);
-    let group = format!("/ecs/{}", unique("net"));
-    s.log_group(&group);
-    let reads = [
-        "ecr:GetAuthorizationToken",
-        "ecr:BatchGetImage",
-        "ecr:GetDownloadUrlForLayer",
-        "logs:CreateLogStream",
-        "logs:PutLogEvents",
-    ];
-    let exec_role = s.role(&unique("exec"), "ecs-tasks.amazonaws.com", &reads);
+    let (cluster, group) = s.cluster_with_log_group("net");
+    let exec_role = s.role(&unique("exec"), "ecs-tasks.amazonaws.com", &PULL_AND_LOG);
     let td = s.task_definition_with_image(
         &unique("net"),
         &group,
@@ -556,10 +554,7 @@ fn network_paths_are_read_and_judged() {
 fn explain_reads_a_stopped_task() {
     let Some(url) = moto() else { return };
     let s = setup(&url);
-    let cluster = unique("explain");
-    s.cluster(&cluster);
-    let group = format!("/ecs/{}", unique("explain"));
-    s.log_group(&group);
+    let (cluster, group) = s.cluster_with_log_group("explain");
     let td = s.task_definition(&unique("job"), &group);
     let arn = s.run_tasks(&cluster, &td, 1).remove(0);
     let task = s.rt.block_on(async {
@@ -592,10 +587,7 @@ fn explain_reads_a_stopped_task() {
 fn exec_check_reports_what_is_in_the_way() {
     let Some(url) = moto() else { return };
     let s = setup(&url);
-    let cluster = unique("exec");
-    s.cluster(&cluster);
-    let group = format!("/ecs/{}", unique("exec"));
-    s.log_group(&group);
+    let (cluster, group) = s.cluster_with_log_group("exec");
     let td = s.task_definition(&unique("shell"), &group);
     let tasks = s.run_tasks(&cluster, &td, 2);
     let empty = tempfile::tempdir().unwrap();
@@ -624,10 +616,7 @@ fn exec_check_reports_what_is_in_the_way() {
 fn missing_secrets_are_found() {
     let Some(url) = moto() else { return };
     let s = setup(&url);
-    let cluster = unique("secrets");
-    s.cluster(&cluster);
-    let group = format!("/ecs/{}", unique("secrets"));
-    s.log_group(&group);
+    let (cluster, _) = s.cluster_with_log_group("secrets");
     let ssm = aws_sdk_ssm::Client::new(&s.conf);
     let present = format!("/{}/present", unique("p"));
     let absent = format!("/{}/absent", unique("p"));
@@ -682,10 +671,7 @@ fn missing_secrets_are_found() {
 fn missing_images_are_found() {
     let Some(url) = moto() else { return };
     let s = setup(&url);
-    let cluster = unique("images");
-    s.cluster(&cluster);
-    let group = format!("/ecs/{}", unique("images"));
-    s.log_group(&group);
+    let (cluster, group) = s.cluster_with_log_group("images");
     let ecr = aws_sdk_ecr::Client::new(&s.conf);
     let repo = unique("repo");
     let manifest = r#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7023,"digest":"sha256:b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7"},"layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":32654,"digest":"sha256:e692418e4cbaf90ca69d05a66403747baa33ee08806650b51fab815ad7fc331f"}]}"#;
