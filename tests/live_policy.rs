@@ -49,14 +49,16 @@ fn the_sdk_module_calls_only_listed_operations() {
             snake
         })
         .collect();
-    let call =
-        regex::Regex::new(r"self\s*\.\s*(?:ecs|logs|sts|iam|ec2|secretsmanager|ssm|ecr)\s*\.\s*([a-z_]+)\(").unwrap();
+    let call = regex::Regex::new(
+        r"self\s*\.\s*(?:ecs|logs|sts|iam|ec2|secretsmanager|ssm|ecr|events|elbv2)\s*\.\s*([a-z_]+)\(",
+    )
+    .unwrap();
     let called: BTreeSet<String> = call.captures_iter(&code).map(|c| c[1].to_string()).collect();
     // Any other client field would escape the check.
     let fields = regex::Regex::new(r"self\s*\.\s*([a-z_]+)\s*\.\s*[a-z_]+\(").unwrap();
     for f in fields.captures_iter(&code) {
         assert!(
-            ["ecs", "logs", "sts", "iam", "ec2", "secretsmanager", "ssm", "ecr"].contains(&&f[1]),
+            ["ecs", "logs", "sts", "iam", "ec2", "secretsmanager", "ssm", "ecr", "events", "elbv2"].contains(&&f[1]),
             "src/live/aws.rs calls through `self.{}`",
             &f[1]
         );

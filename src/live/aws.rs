@@ -32,6 +32,8 @@ pub struct Aws {
     secretsmanager: aws_sdk_secretsmanager::Client,
     ssm: aws_sdk_ssm::Client,
     ecr: aws_sdk_ecr::Client,
+    events: aws_sdk_eventbridge::Client,
+    elbv2: aws_sdk_elasticloadbalancingv2::Client,
     pub region: Option<String>,
 }
 
@@ -65,6 +67,8 @@ impl Aws {
             secretsmanager: aws_sdk_secretsmanager::Client::new(&conf),
             ssm: aws_sdk_ssm::Client::new(&conf),
             ecr: aws_sdk_ecr::Client::new(&conf),
+            events: aws_sdk_eventbridge::Client::new(&conf),
+            elbv2: aws_sdk_elasticloadbalancingv2::Client::new(&conf),
             region,
         }
     }
@@ -161,6 +165,10 @@ impl Api for Aws {
             | Call::DescribeVpcEndpoints { .. }
             | Call::DescribeSecurityGroups { .. }
             | Call::DescribeNetworkAcls { .. } => return self.ec2(call).await,
+            Call::DescribeTargetGroups { .. }
+            | Call::DescribeLoadBalancers { .. }
+            | Call::DescribeListeners { .. }
+            | Call::DescribeRules { .. } => return self.elb(call).await,
             Call::GetCallerIdentity => {
                 let out = self.sts.get_caller_identity().send().await.map_err(|e| error(op, e))?;
                 return Ok(json!({ "Account": out.account(), "Arn": out.arn() }));
@@ -215,6 +223,15 @@ impl Api for Aws {
                 let id =
                     aws_sdk_ecr::types::ImageIdentifier::builder().set_image_tag(tag).set_image_digest(digest).build();
                 send!(self.ecr.describe_images().repository_name(repository).image_ids(id), c, op);
+            }
+            Call::ListRuleNamesByTarget { target, next } => {
+                send!(self.events.list_rule_names_by_target().target_arn(target).set_next_token(next), c, op);
+            }
+            Call::DescribeRule { name } => {
+                send!(self.events.describe_rule().name(name), c, op);
+            }
+            Call::ListTargetsByRule { rule, next } => {
+                send!(self.events.list_targets_by_rule().rule(rule).set_next_token(next), c, op);
             }
             Call::DescribeLogGroups { prefix, next } => {
                 send!(self.logs.describe_log_groups().log_group_name_prefix(prefix).set_next_token(next), c, op);
@@ -293,6 +310,125 @@ impl Aws {
                 json!({"Document": out.policy_version().and_then(|v| v.document()).map(policy_json)})
             }
             other => unreachable!("{} is not an IAM call", other.operation()),
+        })
+    }
+}
+
+/// A listener's or rule's actions as `aws elbv2 describe-*` prints them:
+/// the forwarding fields the load-balancing rules read.
+fn actions(actions: &[aws_sdk_elasticloadbalancingv2::types::Action]) -> Vec<Value> {
+    actions
+        .iter()
+        .map(|a| {
+            let groups: Vec<Value> = a
+                .forward_config()
+                .map(|f| f.target_groups())
+                .unwrap_or_default()
+                .iter()
+                .map(|g| json!({"TargetGroupArn": g.target_group_arn(), "Weight": g.weight()}))
+                .collect();
+            json!({
+                "Type": a.r#type().map(|t| t.as_str()),
+                "TargetGroupArn": a.target_group_arn(),
+                "ForwardConfig": {"TargetGroups": groups},
+            })
+        })
+        .collect()
+}
+
+/// The ELBv2 calls: ELBv2 answers in XML, so the SDK's output is turned
+/// into the JSON `aws elbv2 describe-*` prints.
+impl Aws {
+    async fn elb(&self, call: Call) -> Result<Value, ApiError> {
+        let op = call.operation();
+        Ok(match call {
+            Call::DescribeTargetGroups { arns } => {
+                let out = self
+                    .elbv2
+                    .describe_target_groups()
+                    .set_target_group_arns(Some(arns))
+                    .send()
+                    .await
+                    .map_err(|e| error(op, e))?;
+                let groups: Vec<Value> = out
+                    .target_groups()
+                    .iter()
+                    .map(|g| {
+                        json!({
+                            "TargetGroupArn": g.target_group_arn(), "TargetGroupName": g.target_group_name(),
+                            "Protocol": g.protocol().map(|p| p.as_str()), "Port": g.port(), "VpcId": g.vpc_id(),
+                            "TargetType": g.target_type().map(|t| t.as_str()),
+                            "LoadBalancerArns": g.load_balancer_arns(),
+                        })
+                    })
+                    .collect();
+                json!({ "TargetGroups": groups })
+            }
+            Call::DescribeLoadBalancers { arns } => {
+                let out = self
+                    .elbv2
+                    .describe_load_balancers()
+                    .set_load_balancer_arns(Some(arns))
+                    .send()
+                    .await
+                    .map_err(|e| error(op, e))?;
+                let lbs: Vec<Value> = out
+                    .load_balancers()
+                    .iter()
+                    .map(|b| {
+                        json!({
+                            "LoadBalancerArn": b.load_balancer_arn(), "LoadBalancerName": b.load_balancer_name(),
+                            "Type": b.r#type().map(|t| t.as_str()), "Scheme": b.scheme().map(|s| s.as_str()),
+                            "VpcId": b.vpc_id(), "SecurityGroups": b.security_groups(),
+                        })
+                    })
+                    .collect();
+                json!({ "LoadBalancers": lbs })
+            }
+            Call::DescribeListeners { load_balancer, next } => {
+                let out = self
+                    .elbv2
+                    .describe_listeners()
+                    .load_balancer_arn(load_balancer)
+                    .set_marker(next)
+                    .send()
+                    .await
+                    .map_err(|e| error(op, e))?;
+                let listeners: Vec<Value> = out
+                    .listeners()
+                    .iter()
+                    .map(|l| {
+                        json!({
+                            "ListenerArn": l.listener_arn(), "LoadBalancerArn": l.load_balancer_arn(),
+                            "Port": l.port(), "Protocol": l.protocol().map(|p| p.as_str()),
+                            "DefaultActions": actions(l.default_actions()),
+                        })
+                    })
+                    .collect();
+                json!({"Listeners": listeners, "NextMarker": out.next_marker()})
+            }
+            Call::DescribeRules { listener, next } => {
+                let out = self
+                    .elbv2
+                    .describe_rules()
+                    .listener_arn(listener)
+                    .set_marker(next)
+                    .send()
+                    .await
+                    .map_err(|e| error(op, e))?;
+                let rules: Vec<Value> = out
+                    .rules()
+                    .iter()
+                    .map(|r| {
+                        json!({
+                            "RuleArn": r.rule_arn(), "Priority": r.priority(), "IsDefault": r.is_default(),
+                            "Actions": actions(r.actions()),
+                        })
+                    })
+                    .collect();
+                json!({"Rules": rules, "NextMarker": out.next_marker()})
+            }
+            other => unreachable!("{} is not an ELBv2 call", other.operation()),
         })
     }
 }

@@ -48,10 +48,17 @@ pub enum Call {
     DescribeSecret { secret: String },
     GetParameters { names: Vec<String> },
     DescribeImages { repository: String, tag: Option<String>, digest: Option<String> },
+    ListRuleNamesByTarget { target: String, next: Option<String> },
+    DescribeRule { name: String },
+    ListTargetsByRule { rule: String, next: Option<String> },
+    DescribeTargetGroups { arns: Vec<String> },
+    DescribeLoadBalancers { arns: Vec<String> },
+    DescribeListeners { load_balancer: String, next: Option<String> },
+    DescribeRules { listener: String, next: Option<String> },
 }
 
 /// Every operation a [`Call`] can make, as IAM names it.
-pub const OPERATIONS: [&str; 27] = [
+pub const OPERATIONS: [&str; 34] = [
     "sts:GetCallerIdentity",
     "ecs:ListClusters",
     "ecs:DescribeClusters",
@@ -79,6 +86,13 @@ pub const OPERATIONS: [&str; 27] = [
     "secretsmanager:DescribeSecret",
     "ssm:GetParameters",
     "ecr:DescribeImages",
+    "events:ListRuleNamesByTarget",
+    "events:DescribeRule",
+    "events:ListTargetsByRule",
+    "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeListeners",
+    "elasticloadbalancing:DescribeRules",
 ];
 
 impl Call {
@@ -112,6 +126,13 @@ impl Call {
             Call::DescribeSecret { .. } => OPERATIONS[24],
             Call::GetParameters { .. } => OPERATIONS[25],
             Call::DescribeImages { .. } => OPERATIONS[26],
+            Call::ListRuleNamesByTarget { .. } => OPERATIONS[27],
+            Call::DescribeRule { .. } => OPERATIONS[28],
+            Call::ListTargetsByRule { .. } => OPERATIONS[29],
+            Call::DescribeTargetGroups { .. } => OPERATIONS[30],
+            Call::DescribeLoadBalancers { .. } => OPERATIONS[31],
+            Call::DescribeListeners { .. } => OPERATIONS[32],
+            Call::DescribeRules { .. } => OPERATIONS[33],
         }
     }
 }
@@ -219,23 +240,29 @@ impl<A: Api> Reader<'_, A> {
             if let Some(items) = page.get(key).and_then(Value::as_array) {
                 out.extend(items.iter().filter_map(Value::as_str).map(String::from));
             }
-            // ECS and Logs page with `nextToken`, IAM with `Marker`.
-            match page.get("nextToken").or_else(|| page.get("Marker")).and_then(Value::as_str) {
+            // ECS and Logs page with `nextToken`, IAM with `Marker`,
+            // EventBridge with `NextToken`.
+            match page
+                .get("nextToken")
+                .or_else(|| page.get("Marker"))
+                .or_else(|| page.get("NextToken"))
+                .and_then(Value::as_str)
+            {
                 Some(t) if !t.is_empty() => next = Some(t.to_string()),
                 _ => return Ok(out),
             }
         }
     }
 
-    /// Every page of a call, collecting the objects under `key` (EC2 pages
-    /// with `NextToken`).
+    /// Every page of a call, collecting the objects under `key` (EC2 and
+    /// EventBridge page with `NextToken`, ELBv2 with `NextMarker`).
     async fn pages(&self, key: &str, mut make: impl FnMut(Option<String>) -> Call) -> Result<Vec<Value>, ApiError> {
         let mut out = Vec::new();
         let mut next = None;
         loop {
             let page = self.call(make(next.take())).await?;
             out.extend(array(&page, key));
-            match page.get("NextToken").and_then(Value::as_str) {
+            match page.get("NextToken").or_else(|| page.get("NextMarker")).and_then(Value::as_str) {
                 Some(t) if !t.is_empty() => next = Some(t.to_string()),
                 _ => return Ok(out),
             }
@@ -413,6 +440,9 @@ pub async fn take<A: Api>(api: &A, scope: &Scope) -> Taken {
         .filter(|t| scope.services.is_empty() || str_of(t, "group").is_some_and(|g| wanted_groups.contains(&g)))
         .collect();
 
+    let events = read_events(&rd, &cluster_arns, scope).await;
+    let elb = read_elb(&rd, &services, scope).await;
+
     // Task definitions in use, each once.
     let mut td_arns: BTreeSet<String> = BTreeSet::new();
     for s in &services {
@@ -423,6 +453,9 @@ pub async fn take<A: Api>(api: &A, scope: &Scope) -> Taken {
     }
     for t in &tasks {
         td_arns.extend(str_of(t, "taskDefinitionArn"));
+    }
+    for t in event_targets(events.as_ref()) {
+        td_arns.extend(t.get("EcsParameters").and_then(|p| str_of(p, "TaskDefinitionArn")));
     }
     let tds: Vec<Value> = rd
         .each(td_arns.into_iter().collect(), conc, |td| {
@@ -497,8 +530,30 @@ pub async fn take<A: Api>(api: &A, scope: &Scope) -> Taken {
         }
     }
 
-    let iam = read_iam(&rd, &tds, scope, snap.get("account").and_then(Value::as_str)).await;
-    let ec2 = read_network(&rd, &services, &tasks, scope).await;
+    let target_roles: Vec<String> =
+        event_targets(events.as_ref()).iter().filter_map(|t| str_of(t, "RoleArn")).collect();
+    let iam = read_iam(&rd, &tds, &target_roles, scope, snap.get("account").and_then(Value::as_str)).await;
+    // Where scheduled tasks run, and the load balancers' security groups,
+    // read with the services' network.
+    let mut launchers = services.clone();
+    for t in event_targets(events.as_ref()) {
+        let vpc = t
+            .get("EcsParameters")
+            .and_then(|p| p.get("NetworkConfiguration"))
+            .and_then(|n| n.get("awsvpcConfiguration"));
+        if let Some(vpc) = vpc {
+            launchers.push(json!({"networkConfiguration": {"awsvpcConfiguration": {
+                "subnets": vpc.get("Subnets").cloned().unwrap_or_default(),
+                "securityGroups": vpc.get("SecurityGroups").cloned().unwrap_or_default(),
+            }}}));
+        }
+    }
+    if let Some(elb) = &elb {
+        let sgs: Vec<Value> = array(elb, "LoadBalancers").iter().flat_map(|b| array(b, "SecurityGroups")).collect();
+        launchers
+            .push(json!({"networkConfiguration": {"awsvpcConfiguration": {"subnets": [], "securityGroups": sgs}}}));
+    }
+    let ec2 = read_network(&rd, &launchers, &tasks, scope).await;
     let secrets = read_secrets(&rd, &tds, scope, snap.get("account").and_then(Value::as_str)).await;
     let images = read_images(&rd, &tds, scope, snap.get("account").and_then(Value::as_str)).await;
 
@@ -521,6 +576,12 @@ pub async fn take<A: Api>(api: &A, scope: &Scope) -> Taken {
     if let Some(images) = images {
         snap.insert("images".into(), images);
     }
+    if let Some(events) = events {
+        snap.insert("events".into(), events);
+    }
+    if let Some(elb) = elb {
+        snap.insert("elb".into(), elb);
+    }
     let not_loaded = std::mem::take(&mut *rd.not_loaded.lock().expect("not loaded"));
     if !not_loaded.is_empty() {
         snap.insert("notLoaded".into(), Value::Array(not_loaded));
@@ -534,29 +595,33 @@ pub async fn take<A: Api>(api: &A, scope: &Scope) -> Taken {
 /// The task and execution roles the task definitions name (in this
 /// account), with their policies, shaped like `get-account-authorization-details`
 /// output. `None` when IAM could not be read.
-async fn read_iam<A: Api>(rd: &Reader<'_, A>, tds: &[Value], scope: &Scope, account: Option<&str>) -> Option<Value> {
+async fn read_iam<A: Api>(
+    rd: &Reader<'_, A>,
+    tds: &[Value],
+    target_roles: &[String],
+    scope: &Scope,
+    account: Option<&str>,
+) -> Option<Value> {
     let conc = scope.concurrency.max(1);
     let mut names: BTreeSet<String> = BTreeSet::new();
-    for td in tds {
-        for key in ["taskRoleArn", "executionRoleArn"] {
-            let Some(v) = str_of(td, key) else { continue };
-            match v.strip_prefix("arn:") {
-                // arn:partition:iam::account:role/path/name
-                Some(rest) => {
-                    let parts: Vec<&str> = rest.splitn(5, ':').collect();
-                    let same_account = parts.get(3).is_some_and(|a| Some(*a) == account);
-                    if parts.len() == 5
-                        && same_account
-                        && let Some(name) = parts[4].rsplit('/').next()
-                    {
-                        names.insert(name.to_string());
-                    }
+    let td_roles = tds.iter().flat_map(|td| ["taskRoleArn", "executionRoleArn"].map(|key| str_of(td, key)));
+    for v in td_roles.chain(target_roles.iter().cloned().map(Some)).flatten() {
+        match v.strip_prefix("arn:") {
+            // arn:partition:iam::account:role/path/name
+            Some(rest) => {
+                let parts: Vec<&str> = rest.splitn(5, ':').collect();
+                let same_account = parts.get(3).is_some_and(|a| Some(*a) == account);
+                if parts.len() == 5
+                    && same_account
+                    && let Some(name) = parts[4].rsplit('/').next()
+                {
+                    names.insert(name.to_string());
                 }
-                None if !v.is_empty() => {
-                    names.insert(v);
-                }
-                None => {}
             }
+            None if !v.is_empty() => {
+                names.insert(v);
+            }
+            None => {}
         }
     }
     let denied = Mutex::new(None::<ApiError>);
@@ -646,6 +711,116 @@ async fn read_iam<A: Api>(rd: &Reader<'_, A>, tds: &[Value], scope: &Scope, acco
     let mut missing = missing.into_inner().expect("missing");
     missing.sort();
     Some(json!({"RoleDetailList": roles, "Policies": loaded, "MissingRoles": missing}))
+}
+
+/// The targets of the EventBridge rules read, from a snapshot's `events`.
+fn event_targets(events: Option<&Value>) -> Vec<Value> {
+    events.map(|e| array(e, "Rules")).unwrap_or_default().iter().flat_map(|r| array(r, "Targets")).collect()
+}
+
+/// The EventBridge rules (on the default event bus) that target the
+/// clusters, each as `describe-rule` output with its `Targets` from
+/// `list-targets-by-rule`. `None` when they could not be read.
+async fn read_events<A: Api>(rd: &Reader<'_, A>, clusters: &[String], scope: &Scope) -> Option<Value> {
+    let conc = scope.concurrency.max(1);
+    let named: Vec<Result<Vec<String>, ApiError>> = rd
+        .each(clusters.to_vec(), conc, |cluster| async move {
+            rd.list("RuleNames", |next| Call::ListRuleNamesByTarget { target: cluster.clone(), next }).await
+        })
+        .await;
+    let names: BTreeSet<String> = match named.into_iter().collect::<Result<Vec<_>, _>>() {
+        Ok(v) => v.into_iter().flatten().collect(),
+        Err(e) => {
+            rd.failed("events", &e);
+            return None;
+        }
+    };
+    let rules: Vec<Result<Value, ApiError>> = rd
+        .each(names.into_iter().collect(), conc, |name| async move {
+            let mut rule = rd.call(Call::DescribeRule { name: name.clone() }).await?;
+            let targets = rd.pages("Targets", |next| Call::ListTargetsByRule { rule: name.clone(), next }).await?;
+            if let Some(o) = rule.as_object_mut() {
+                o.remove("ResponseMetadata");
+                o.insert("Targets".into(), Value::Array(targets));
+            }
+            Ok(rule)
+        })
+        .await;
+    match rules.into_iter().collect::<Result<Vec<_>, _>>() {
+        Ok(rules) => Some(json!({ "Rules": rules })),
+        Err(e) => {
+            rd.failed("events", &e);
+            None
+        }
+    }
+}
+
+/// The target groups the services register with, their load balancers,
+/// and those load balancers' listeners with their rules, shaped like
+/// `aws elbv2 describe-*` output. `None` when they could not be read.
+async fn read_elb<A: Api>(rd: &Reader<'_, A>, services: &[Value], scope: &Scope) -> Option<Value> {
+    let conc = scope.concurrency.max(1);
+    let tg_arns: BTreeSet<String> = services
+        .iter()
+        .flat_map(|s| array(s, "loadBalancers"))
+        .filter_map(|lb| str_of(&lb, "targetGroupArn"))
+        .collect();
+    if tg_arns.is_empty() {
+        return None;
+    }
+    let tg_arns: Vec<String> = tg_arns.into_iter().collect();
+    let fail = |e: ApiError| {
+        rd.failed("elb", &e);
+        None
+    };
+    let mut groups = Vec::new();
+    // Up to 20 ARNs a call; a missing one fails the whole call, so each
+    // ARN of a failed batch is asked on its own.
+    for batch in tg_arns.chunks(20) {
+        match rd.call(Call::DescribeTargetGroups { arns: batch.to_vec() }).await {
+            Ok(v) => groups.extend(array(&v, "TargetGroups")),
+            Err(e) if e.code.as_deref() == Some("TargetGroupNotFound") => {
+                for arn in batch {
+                    match rd.call(Call::DescribeTargetGroups { arns: vec![arn.clone()] }).await {
+                        Ok(v) => groups.extend(array(&v, "TargetGroups")),
+                        Err(e) if e.code.as_deref() == Some("TargetGroupNotFound") => {}
+                        Err(e) => return fail(e),
+                    }
+                }
+            }
+            Err(e) => return fail(e),
+        }
+    }
+    let lb_arns: Vec<String> = groups
+        .iter()
+        .flat_map(|g| array(g, "LoadBalancerArns"))
+        .filter_map(|a| a.as_str().map(String::from))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut lbs = Vec::new();
+    for batch in lb_arns.chunks(20) {
+        match rd.call(Call::DescribeLoadBalancers { arns: batch.to_vec() }).await {
+            Ok(v) => lbs.extend(array(&v, "LoadBalancers")),
+            Err(e) => return fail(e),
+        }
+    }
+    let listeners: Vec<Result<Vec<Value>, ApiError>> = rd
+        .each(lb_arns, conc, |lb| async move {
+            let mut listeners =
+                rd.pages("Listeners", |next| Call::DescribeListeners { load_balancer: lb.clone(), next }).await?;
+            for l in &mut listeners {
+                let Some(arn) = str_of(l, "ListenerArn") else { continue };
+                let rules = rd.pages("Rules", |next| Call::DescribeRules { listener: arn.clone(), next }).await?;
+                l["Rules"] = Value::Array(rules);
+            }
+            Ok(listeners)
+        })
+        .await;
+    match listeners.into_iter().collect::<Result<Vec<_>, _>>() {
+        Ok(l) => Some(json!({"TargetGroups": groups, "LoadBalancers": lbs, "Listeners": l.concat()})),
+        Err(e) => fail(e),
+    }
 }
 
 /// The network around the services and tasks: their subnets and security

@@ -47,6 +47,8 @@ pub struct Context {
     pub stores: Stores,
     /// Running and recently stopped tasks (live mode).
     pub tasks: Tasks,
+    /// Clusters with their ECS Exec configuration (live mode).
+    pub clusters: Vec<Cluster>,
     /// `exec-check`: whether `session-manager-plugin` is on this machine's
     /// PATH, and where the snapshot says so.
     pub session_manager_plugin: Option<(bool, Loc)>,
@@ -116,6 +118,7 @@ impl Context {
         if let Some(m) = other.missing_secrets {
             self.missing_secrets.get_or_insert_with(Vec::new).extend(m);
         }
+        self.clusters.extend(other.clusters);
         merge_coverage(&mut self.tasks.coverage, &other.tasks.coverage);
         self.tasks.tasks.extend(other.tasks.tasks);
         merge_coverage(&mut self.stores.coverage, &other.stores.coverage);
@@ -301,6 +304,32 @@ pub struct NaclEntry {
     pub cidr: F<String>,
     pub from_port: F<i64>,
     pub to_port: F<i64>,
+}
+
+// --------------------------------------------------------------- clusters
+
+/// A cluster and how it configures ECS Exec sessions
+/// (`configuration.executeCommandConfiguration` of `describe-clusters`).
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    pub arn: String,
+    pub name: String,
+    pub at: Loc,
+    /// The KMS key that encrypts the session data channel.
+    pub exec_kms_key: F<String>,
+    /// `DEFAULT`, `NONE` or `OVERRIDE`.
+    pub exec_logging: F<String>,
+    pub exec_log_group: F<String>,
+    pub exec_s3_bucket: F<String>,
+    pub exec_s3_prefix: F<String>,
+    pub exec_s3_encryption: F<bool>,
+}
+
+impl Context {
+    /// The cluster a launch names, by ARN or name.
+    pub fn cluster(&self, name_or_arn: &str) -> Option<&Cluster> {
+        self.clusters.iter().find(|c| c.arn == name_or_arn || c.name == name_or_arn)
+    }
 }
 
 // ------------------------------------------------------------------ tasks

@@ -20,8 +20,9 @@
 use super::F;
 use super::Unknown;
 use super::context::{
-    Coverage, EndpointKind, InternetGateway, LiveTask, LogGroup, NaclEntry, NatGateway, Network, NetworkAcl, Role,
-    Route, RouteTable, RouteTarget, SecurityGroup, SgPeer, SgRule, Subnet, Vpc, VpcEndpoint,
+    Cluster, Coverage, Elb, EndpointKind, InternetGateway, Listener, LiveTask, LoadBalancer, LogGroup, NaclEntry,
+    NatGateway, Network, NetworkAcl, Role, Route, RouteTable, RouteTarget, SecurityGroup, SgPeer, SgRule, Subnet,
+    TargetGroup, Vpc, VpcEndpoint,
 };
 use super::ecs::{self, ServiceShape, TdShape};
 use super::load::Loaded;
@@ -65,6 +66,9 @@ pub(super) fn load_snapshot(r: &mut Reader, o: Obj<'_, '_>, out: &mut Loaded) {
         if let Some(items) = services.into_known() {
             out.services.extend(items);
         }
+        if let Some(clusters) = r.objects(&e, "clusters", read_cluster).into_known() {
+            out.context.clusters.extend(clusters);
+        }
         if let Some(tasks) = r.objects(&e, "tasks", read_task).into_known() {
             out.context.tasks.tasks.extend(tasks);
             out.context.tasks.coverage = Coverage::Account;
@@ -104,6 +108,12 @@ pub(super) fn load_snapshot(r: &mut Reader, o: Obj<'_, '_>, out: &mut Loaded) {
     if let Some(n) = section(r, &o, "ec2") {
         read_network(r, &n, &mut out.context.network);
     }
+    if let Some(e) = section(r, &o, "events") {
+        read_rules(r, &e, out);
+    }
+    if let Some(b) = section(r, &o, "elb") {
+        read_elb(r, &b, &mut out.context.elb);
+    }
     for (key, into) in [("secrets", &mut out.context.missing_secrets), ("images", &mut out.context.missing_images)] {
         let Some(sec) = section(r, &o, key) else { continue };
         let missing = r.objects(&sec, "missing", |r, m| {
@@ -130,8 +140,124 @@ pub(super) fn load_snapshot(r: &mut Reader, o: Obj<'_, '_>, out: &mut Loaded) {
             Some("logs") => out.context.logs.coverage = Coverage::Failed(why),
             Some("iam") => out.context.iam.coverage = Coverage::Failed(why),
             Some("ec2") => out.context.network.coverage = Coverage::Failed(why),
+            Some("events") => out.context.schedules.coverage = Coverage::Failed(why),
+            Some("elb") => out.context.elb.coverage = Coverage::Failed(why),
             _ => {}
         }
+    }
+}
+
+/// The EventBridge rules that target the clusters: `describe-rule` output,
+/// each with its `Targets` (`list-targets-by-rule`), read as a rule file is.
+fn read_rules(r: &mut Reader, e: &Obj<'_, '_>, out: &mut Loaded) {
+    use crate::cfn::context::{event_targets, rule_fields};
+    use crate::model::context::{RuleKind, RuleOrigin};
+    let saved = r.style;
+    r.style = super::read::KeyStyle::Pascal;
+    let rules = r.objects(e, "rules", |r, o| {
+        let mut rule = rule_fields(r, &o, o.at, None, RuleKind::EventsRule, RuleOrigin::Described);
+        rule.targets = match r.member(&o, "targets") {
+            Some(m) => event_targets(r, &m.value, RuleKind::EventsRule),
+            None => F::absent(o.at),
+        };
+        rule
+    });
+    r.style = saved;
+    if let Some(rules) = rules.into_known() {
+        out.context.schedules.rules.extend(rules);
+        out.context.schedules.coverage = Coverage::Account;
+    }
+}
+
+/// The load-balancing section: `aws elbv2 describe-*` output, each listener
+/// with its `Rules`.
+fn read_elb(r: &mut Reader, b: &Obj<'_, '_>, elb: &mut Elb) {
+    let groups = r.objects(b, "TargetGroups", |r, g| TargetGroup {
+        arn: r.string(&g, "TargetGroupArn").str().unwrap_or_default().to_string(),
+        at: g.at,
+        target_type: r.string(&g, "TargetType"),
+        port: r.int(&g, "Port"),
+        protocol: r.string(&g, "Protocol"),
+        load_balancers: r
+            .strings(&g, "LoadBalancerArns", Text::Shaped)
+            .items()
+            .iter()
+            .filter_map(|a| a.str().map(String::from))
+            .collect(),
+    });
+    let lbs = r.objects(b, "LoadBalancers", |r, l| LoadBalancer {
+        arn: r.string(&l, "LoadBalancerArn").str().unwrap_or_default().to_string(),
+        at: l.at,
+        security_groups: r.strings(&l, "SecurityGroups", Text::Shaped),
+    });
+    // The target groups of a list of actions: `TargetGroupArn`, or the
+    // weighted `ForwardConfig`.
+    fn forwarded(r: &mut Reader, o: &Obj<'_, '_>, key: &str) -> Vec<String> {
+        let per_action = r.objects(o, key, |r, a| {
+            let mut out: Vec<String> = r.string(&a, "TargetGroupArn").str().map(String::from).into_iter().collect();
+            if let Some(fc) = r.member(&a, "ForwardConfig").map(|m| &m.value)
+                && let Some(fc) = r.as_obj(fc, "ForwardConfig")
+            {
+                let groups =
+                    r.objects(&fc, "TargetGroups", |r, g| r.string(&g, "TargetGroupArn").str().map(String::from));
+                out.extend(groups.into_known().unwrap_or_default().into_iter().flatten());
+            }
+            out
+        });
+        per_action.into_known().unwrap_or_default().into_iter().flatten().collect()
+    }
+    let listeners = r.objects(b, "Listeners", |r, l| {
+        let mut target_groups = forwarded(r, &l, "DefaultActions");
+        let rules = r.objects(&l, "Rules", |r, rule| forwarded(r, &rule, "Actions"));
+        target_groups.extend(rules.into_known().unwrap_or_default().into_iter().flatten());
+        target_groups.sort();
+        target_groups.dedup();
+        Listener {
+            arn: r.string(&l, "ListenerArn").str().unwrap_or_default().to_string(),
+            at: l.at,
+            load_balancer: r.string(&l, "LoadBalancerArn"),
+            target_groups,
+        }
+    });
+    if let (Some(g), Some(b), Some(l)) = (groups.into_known(), lbs.into_known(), listeners.into_known()) {
+        elb.target_groups.extend(g);
+        elb.load_balancers.extend(b);
+        elb.listeners.extend(l);
+        elb.coverage = Coverage::Account;
+    }
+}
+
+/// A cluster of `describe-clusters` output, with its exec configuration.
+fn read_cluster(r: &mut Reader, c: Obj<'_, '_>) -> Cluster {
+    let at = c.at;
+    let exec = r
+        .member(&c, "configuration")
+        .and_then(|m| r.as_obj(&m.value, "configuration"))
+        .and_then(|conf| r.member(&conf, "executeCommandConfiguration"))
+        .and_then(|m| r.as_obj(&m.value, "executeCommandConfiguration"));
+    let (mut kms, mut logging, mut group, mut bucket, mut prefix) =
+        (F::absent(at), F::absent(at), F::absent(at), F::absent(at), F::absent(at));
+    let mut encryption = F::absent(at);
+    if let Some(x) = exec {
+        kms = r.string(&x, "kmsKeyId");
+        logging = r.string(&x, "logging");
+        if let Some(lc) = r.member(&x, "logConfiguration").and_then(|m| r.as_obj(&m.value, "logConfiguration")) {
+            group = r.string(&lc, "cloudWatchLogGroupName");
+            bucket = r.string(&lc, "s3BucketName");
+            prefix = r.string(&lc, "s3KeyPrefix");
+            encryption = r.boolean(&lc, "s3EncryptionEnabled");
+        }
+    }
+    Cluster {
+        arn: r.string(&c, "clusterArn").str().unwrap_or_default().to_string(),
+        name: r.string(&c, "clusterName").str().unwrap_or_default().to_string(),
+        at,
+        exec_kms_key: kms,
+        exec_logging: logging,
+        exec_log_group: group,
+        exec_s3_bucket: bucket,
+        exec_s3_prefix: prefix,
+        exec_s3_encryption: encryption,
     }
 }
 

@@ -1,10 +1,13 @@
 //! ECS506 role-not-found: a task definition names a task or execution role
 //! the account does not have. Registration does not check it; every task
-//! then fails to start (`ECS was unable to assume the role`).
+//! then fails to start (`ECS was unable to assume the role`). The same for
+//! the role an EventBridge rule's ECS target starts tasks with: the rule
+//! fires and starts nothing.
 //!
 //! Known only from an account (live mode): IAM answered `NoSuchEntity`.
 
 use crate::model::F;
+use crate::rules::ecs6::exec_ssmmessages_denied::{schedule_label, schedule_name};
 use crate::rules::{Ctx, Sink, td_resource};
 
 pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
@@ -34,6 +37,35 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
             });
             f.fix(format!(
                 "Create role `{name}` trusting `ecs-tasks.amazonaws.com`, or register a new revision naming a role that exists"
+            ));
+        }
+    }
+    for rule in &cx.inv.context.schedules.rules {
+        for t in rule.targets.items() {
+            if t.ecs.get().is_none() {
+                continue;
+            }
+            let Some(name) = role_name(&t.role_arn) else { continue };
+            if !iam.missing.iter().any(|m| m == name) {
+                continue;
+            }
+            let resource = crate::finding::Resource {
+                kind: crate::rules::ecs7::scheduled::rule_resource(rule).kind,
+                name: schedule_name(rule).to_string(),
+            };
+            let f = out.report(
+                t.role_arn.at,
+                resource,
+                format!(
+                    "The role `{}` (`RoleArn`) that {} starts tasks with does not exist",
+                    t.role_arn.str().unwrap_or(name),
+                    schedule_label(rule)
+                ),
+            );
+            f.evidence(format!("IAM answers `NoSuchEntity` for role `{name}`"));
+            f.evidence("each time the rule fires, EventBridge cannot assume the role and no task is started (the failure shows only in the rule's `FailedInvocations` metric)");
+            f.fix(format!(
+                "Create role `{name}` trusting `events.amazonaws.com` with `ecs:RunTask` and `iam:PassRole` for the task's roles, or point the target at a role that exists"
             ));
         }
     }

@@ -4,6 +4,7 @@ pub mod exec_agent_not_running;
 pub mod exec_aws_credentials_in_environment;
 pub mod exec_disabled;
 pub mod exec_init_process;
+pub mod exec_kms_logging_denied;
 pub mod exec_platform_version;
 pub mod exec_readonly_root_filesystem;
 pub mod exec_ssmmessages_denied;
@@ -26,6 +27,7 @@ crate::family_checks! {
     "ECS608" => exec_tasks_predate_enable::check,
     "ECS609" => exec_agent_not_running::check,
     "ECS610" => session_manager_plugin_missing::check,
+    "ECS611" => exec_kms_logging_denied::check,
 }
 
 /// Launchers that enable ECS Exec (`enableExecuteCommand: true`).
