@@ -471,28 +471,57 @@ fn with_options(args: &LintArgs, run: impl FnOnce(&Config, &Options<'_>) -> engi
     finish(args, &cfg, report)
 }
 
-/// `lint` on texts already in memory (a snapshot read live).
+/// `lint` on snapshots already in memory (read live, or a saved one), with
+/// their stopped tasks explained.
 fn lint_texts(args: LintArgs, texts: Vec<(String, String)>) -> i32 {
-    lint_texts_filtered(args, texts, &|_| true)
+    lint_texts_filtered(args, texts, &|_| true, true)
 }
 
-/// `lint_texts`, reporting only the findings `keep` keeps.
+/// `lint_texts`, reporting only the findings `keep` keeps; `stopped`
+/// explains the snapshots' stopped tasks as findings of their own.
 fn lint_texts_filtered(
     args: LintArgs,
     texts: Vec<(String, String)>,
     keep: &dyn Fn(&crate::finding::Reported) -> bool,
+    stopped: bool,
 ) -> i32 {
-    with_options(&args, |_, opts| {
+    let catalog = if stopped {
+        match crate::explain::catalog::Catalog::builtin() {
+            Ok(c) => Some(c),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        }
+    } else {
+        None
+    };
+    with_options(&args, |cfg, opts| {
         // Each snapshot on its own: one account and Region's context must
         // not answer for another's.
         let mut report = engine::Report::default();
+        let (mut benign, mut total) = (0, 0);
         for t in &texts {
             let r = engine::lint_texts(std::slice::from_ref(t), opts);
+            let explained =
+                catalog.as_ref().map(|c| crate::explain::audit::stopped_tasks(c, &t.0, &t.1, &r.findings, &r.rules));
             report.findings.extend(r.findings.into_iter().filter(|f| keep(f)));
+            if let Some(x) = explained {
+                report.findings.extend(x.findings.into_iter().filter(|f| cfg.is_enabled(&f.rule) && keep(f)));
+                benign += x.benign;
+                total += x.total;
+            }
             report.errors.extend(r.errors);
             report.skipped.extend(r.skipped);
             report.files += r.files;
             report.rules = r.rules;
+        }
+        if benign > 0 {
+            eprintln!(
+                "note: {benign} of {total} stopped task{} stopped normally (deployments, scale-in, user stops) and {} not reported",
+                if total == 1 { "" } else { "s" },
+                if benign == 1 { "is" } else { "are" }
+            );
         }
         report
     })
@@ -682,6 +711,7 @@ fn exec_check(mut args: ExecCheckArgs) -> i32 {
         lint_args,
         vec![(format!("exec-check-{}.json", args.task.rsplit('/').next().unwrap_or("task")), text)],
         &keep,
+        false,
     )
 }
 

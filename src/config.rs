@@ -95,7 +95,9 @@ impl Excludes {
 /// Whether `sel` names a rule id, a rule name, a prefix of ids (`ECS6`,
 /// `SR`) or `ALL`.
 pub fn is_valid_selector(sel: &str) -> bool {
-    sel == "ALL" || meta::rules().iter().any(|r| r.id.starts_with(sel) || r.name == sel)
+    // `SR…`: the stopped-task findings of `audit`, by catalog record.
+    let stopped_task = sel.strip_prefix("SR").is_some_and(|d| d.len() <= 3 && d.bytes().all(|b| b.is_ascii_digit()));
+    sel == "ALL" || stopped_task || meta::rules().iter().any(|r| r.id.starts_with(sel) || r.name == sel)
 }
 
 pub fn selector_matches(sel: &str, id: &str, name: &str) -> bool {

@@ -150,6 +150,15 @@ fn read_object(r: &mut Reader, o: Obj<'_, '_>, out: &mut Inputs) -> bool {
     false
 }
 
+/// The tasks of a snapshot (`ecs.tasks`), read as `describe-tasks` output is.
+pub fn read_snapshot_tasks(file: FileId, text: &str) -> Vec<Task> {
+    let Ok(root) = json::parse(text) else { return Vec::new() };
+    let mut r = Reader::new(file, KeyStyle::Camel);
+    let Some(o) = r.as_obj(&root, "snapshot") else { return Vec::new() };
+    let Some(ecs) = r.member(&o, "ecs").and_then(|m| r.as_obj(&m.value, "ecs")) else { return Vec::new() };
+    r.objects(&ecs, "tasks", read_task).get().cloned().unwrap_or_default()
+}
+
 /// Reads a JSON file for `explain`.
 pub fn read_json(file: FileId, text: &str) -> Result<Inputs, InputIssue> {
     let root = json::parse(text).map_err(|e| InputIssue { at: Loc { file, off: e.off }, msg: e.msg })?;

@@ -2,6 +2,7 @@
 //! the stage that failed, the likely causes ranked, the checks that confirm
 //! each, and the fix.
 
+pub mod audit;
 pub mod catalog;
 pub mod input;
 pub mod redact;

@@ -56,7 +56,33 @@ fn fingerprint(parts: &[&str]) -> String {
 
 pub fn render(report: &Report) -> String {
     let rules: Vec<&meta::RuleMeta> = report.rules.iter().filter_map(|id| meta::rule(id)).collect();
-    let rule_index = |id: &str| rules.iter().position(|r| r.id == id);
+    // The stopped-task findings of `audit` (`SR…`, by catalog record)
+    // follow the lint rules, one descriptor per record.
+    let mut stopped: Vec<(&str, &str, &str)> = Vec::new();
+    for f in &report.findings {
+        if f.rule.starts_with("SR") && !stopped.iter().any(|(id, _, _)| *id == f.rule) {
+            stopped.push((&f.rule, &f.name, &f.doc));
+        }
+    }
+    let rule_index = |id: &str| {
+        rules
+            .iter()
+            .position(|r| r.id == id)
+            .or_else(|| stopped.iter().position(|s| s.0 == id).map(|i| rules.len() + i))
+    };
+    let stopped_objs = stopped.iter().map(|(id, name, doc)| {
+        let mut r = json!({
+            "id": id,
+            "name": name,
+            "shortDescription": { "text": format!("A task stopped; catalog record {id} explains the reason") },
+            "defaultConfiguration": { "level": if *id == "SR000" { "warning" } else { "error" } },
+            "properties": { "tags": ["stopped-task", "ecs"] },
+        });
+        if !doc.is_empty() {
+            r["helpUri"] = json!(doc);
+        }
+        r
+    });
     let rule_objs: Vec<Value> = rules
         .iter()
         .map(|r| {
@@ -77,6 +103,7 @@ pub fn render(report: &Report) -> String {
                 "properties": { "tags": [r.category, "ecs"] },
             })
         })
+        .chain(stopped_objs)
         .collect();
     let results: Vec<Value> = report
         .findings
