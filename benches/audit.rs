@@ -154,7 +154,8 @@ fn main() {
             let arn = c["clusterArn"].as_str().unwrap();
             let s = services.get(arn).copied().unwrap_or(0);
             let t = tasks.get(arn).copied().unwrap_or(0);
-            1 + s.div_ceil(10) + 2 + t.div_ceil(100)
+            // + one page of EventBridge rules targeting the cluster.
+            1 + s.div_ceil(10) + 2 + t.div_ceil(100) + 1
         })
         .sum();
     let bound = 1 + 1 + 1 + per_cluster + tds + groups + 4 + 10;

@@ -178,9 +178,41 @@ pub struct LintArgs {
     #[arg(long = "parameter", value_name = "KEY=VALUE", value_parser = parse_key_value)]
     pub parameters: Vec<(String, String)>,
 
-    /// The region `AWS::Region` stands for in templates
+    /// The region `AWS::Region` stands for in templates, and the Region `--live` reads
     #[arg(long, default_value = "us-east-1", value_name = "REGION", env = "AWS_REGION")]
     pub region: String,
+
+    #[command(flatten)]
+    pub live: LintLive,
+}
+
+/// `lint --live`: the account as context for the inputs.
+#[derive(Args, Debug, Clone, Default)]
+pub struct LintLive {
+    /// Read the account around the inputs (their roles, log groups, subnets,
+    /// security groups, secrets, images, target groups) and lint them with it
+    #[arg(long)]
+    pub live: bool,
+
+    /// With --live: the AWS profile [default: aws-config's chain]
+    #[arg(long, value_name = "NAME", requires = "live")]
+    pub profile: Option<String>,
+
+    /// With --live: send every call to this endpoint (LocalStack, moto)
+    #[arg(long, value_name = "URL", requires = "live")]
+    pub endpoint_url: Option<String>,
+
+    /// With --live: calls in flight at once
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub concurrency: usize,
+
+    /// With --live: give up on a call (with its retries) after this many seconds
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub timeout: u64,
+
+    /// With --live: print the number of calls per API operation to stderr
+    #[arg(long, requires = "live")]
+    pub stats: bool,
 }
 
 /// Which account, and which part of it.
@@ -441,8 +473,111 @@ fn lint(args: LintArgs) -> i32 {
             excluded: &excluded,
         };
         let found = crate::source::discover::discover(&args.paths, &args.stdin_filename, &filter);
-        engine::lint(&found.targets, found.errors, opts)
+        if !args.live.live {
+            return engine::lint(&found.targets, found.errors, opts);
+        }
+        let texts: Vec<Result<String, crate::finding::InputError>> =
+            found.targets.iter().map(|t| crate::source::discover::read(t, opts.max_file_bytes)).collect();
+        let (tds, launchers) = live_inputs(&texts);
+        if tds.is_empty() && launchers.is_empty() {
+            eprintln!(
+                "note: --live: no task definition, service or run-task input in JSON among the inputs; linted without the account"
+            );
+            return engine::lint_with_context(&found.targets, &texts, found.errors, &[], opts);
+        }
+        match read_context_live(&args, &tds, &launchers) {
+            Ok(snap) => {
+                let account = snap.get("account").and_then(|a| a.as_str()).unwrap_or("account").to_string();
+                let mut text = serde_json::to_string_pretty(&snap).expect("a JSON value serializes");
+                text.push('\n');
+                let context = [(format!("live-context-{account}-{}.json", args.region), text)];
+                engine::lint_with_context(&found.targets, &texts, found.errors, &context, opts)
+            }
+            Err(e) => {
+                let mut errors = found.errors;
+                errors.push(crate::finding::InputError {
+                    location: crate::source::Position::file_only("--live"),
+                    message: e,
+                });
+                let mut report = engine::lint_with_context(&found.targets, &texts, Vec::new(), &[], opts);
+                report.errors.extend(errors);
+                report
+            }
+        }
     })
+}
+
+/// The task definitions (describe shape) and launchers (services and
+/// run-task inputs, for their networks and load balancers) of JSON inputs.
+fn live_inputs(
+    texts: &[Result<String, crate::finding::InputError>],
+) -> (Vec<serde_json::Value>, Vec<serde_json::Value>) {
+    use serde_json::Value;
+    let (mut tds, mut launchers) = (Vec::new(), Vec::new());
+    fn visit(v: &Value, tds: &mut Vec<Value>, launchers: &mut Vec<Value>) {
+        match v {
+            Value::Array(items) => items.iter().for_each(|i| visit(i, tds, launchers)),
+            Value::Object(o) => {
+                if o.contains_key("containerDefinitions") {
+                    tds.push(v.clone());
+                } else if let Some(td) = o.get("taskDefinition").filter(|t| t.is_object()) {
+                    tds.push(td.clone());
+                } else if let Some(services) = o.get("services").and_then(Value::as_array) {
+                    launchers.extend(services.iter().cloned());
+                } else if o.contains_key("networkConfiguration") || o.contains_key("loadBalancers") {
+                    launchers.push(v.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    for t in texts.iter().flatten() {
+        if let Ok(v) = serde_json::from_str::<Value>(t) {
+            visit(&v, &mut tds, &mut launchers);
+        }
+    }
+    (tds, launchers)
+}
+
+/// `lint --live`: the account around the inputs, as a snapshot.
+fn read_context_live(
+    args: &LintArgs,
+    tds: &[serde_json::Value],
+    launchers: &[serde_json::Value],
+) -> Result<serde_json::Value, String> {
+    let live = LiveArgs {
+        clusters: Vec::new(),
+        services: Vec::new(),
+        profile: args.live.profile.clone(),
+        region: Some(args.region.clone()),
+        endpoint_url: args.live.endpoint_url.clone(),
+        concurrency: args.live.concurrency,
+        timeout: args.live.timeout,
+        stats: args.live.stats,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let taken = runtime.block_on(async {
+        let aws = connect(&live).await;
+        let scope = crate::live::Scope {
+            clusters: Vec::new(),
+            services: Vec::new(),
+            concurrency: live.concurrency,
+            region: aws.region.clone(),
+            progress: std::io::stderr().is_terminal(),
+        };
+        crate::live::context_for(&aws, &scope, tds, launchers).await
+    });
+    if live.stats {
+        print_stats(&taken.stats);
+    }
+    match taken.fatal {
+        Some(e) => Err(format!("the account could not be read: {e}")),
+        None => Ok(taken.snapshot),
+    }
 }
 
 /// Loads the configuration, builds the engine options from the flags, runs
@@ -696,6 +831,7 @@ fn exec_check(mut args: ExecCheckArgs) -> i32 {
         max_file_size: 1024,
         parameters: Vec::new(),
         region: args.live.region.clone().unwrap_or_else(|| "us-east-1".into()),
+        live: LintLive::default(),
     };
     // The findings about this task, its service and its task definition.
     let td_name = td.rsplit('/').next().unwrap_or(&td).to_string();
@@ -783,6 +919,7 @@ fn audit(args: AuditArgs) -> i32 {
         max_file_size: 1024,
         parameters: Vec::new(),
         region: args.live.region.unwrap_or_else(|| "us-east-1".into()),
+        live: LintLive::default(),
     };
     lint_texts(lint_args, texts)
 }

@@ -254,6 +254,24 @@ pub fn lint(targets: &[Target], errors: Vec<InputError>, opts: &Options<'_>) -> 
     lint_loaded(loaded, targets.len(), errors, opts)
 }
 
+/// `lint` on inputs already read (`texts[i]` is `targets[i]`'s text or why
+/// it could not be read), with `context` — snapshots of the account around
+/// them (`lint --live`) — loaded beside them.
+pub fn lint_with_context(
+    targets: &[Target],
+    texts: &[Result<String, InputError>],
+    errors: Vec<InputError>,
+    context: &[(String, String)],
+    opts: &Options<'_>,
+) -> Report {
+    let mut names: Vec<Name> =
+        targets.iter().map(|t| Name { display: t.display.clone(), walked: t.walked, disk: t.path.clone() }).collect();
+    names.extend(context.iter().map(|(n, _)| Name { display: n.clone(), walked: false, disk: None }));
+    let n = targets.len();
+    let loaded = load_with(&names, opts.env, |i| if i < n { texts[i].clone() } else { Ok(context[i - n].1.clone()) });
+    lint_loaded(loaded, names.len(), errors, opts)
+}
+
 /// The `lint` pipeline over texts already in memory (a snapshot read live).
 pub fn lint_texts(texts: &[(String, String)], opts: &Options<'_>) -> Report {
     lint_loaded(load_texts(texts), texts.len(), Vec::new(), opts)

@@ -430,13 +430,15 @@ fn missing_log_group_is_found_and_the_snapshot_replays_it() {
     assert!(gone.iter().all(|f| f["message"].as_str().unwrap().contains("ecsTaskExecutionRole")), "{gone:#?}");
     // Every call is counted: one cluster, two services, two task
     // definitions, two log groups, one execution role (which does not
-    // exist), and the default VPC (subnets, VPC, two DNS attributes, five
-    // per-VPC lists, security groups): 21 calls, the bound docs/live.md
-    // derives.
-    for line in ["ecs:DescribeServices", "ecs:DescribeTaskDefinition", "logs:DescribeLogGroups"] {
+    // exist), the default VPC (subnets, VPC, two DNS attributes, five
+    // per-VPC lists, security groups) and the rules targeting the cluster
+    // (none): 22 calls, the bound docs/live.md derives.
+    for line in
+        ["ecs:DescribeServices", "ecs:DescribeTaskDefinition", "logs:DescribeLogGroups", "events:ListRuleNamesByTarget"]
+    {
         assert!(stderr.contains(line), "--stats shows {line}:\n{stderr}");
     }
-    assert!(stderr.contains("API calls: 21"), "{stderr}");
+    assert!(stderr.contains("API calls: 22"), "{stderr}");
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("snap.json");
@@ -728,4 +730,189 @@ fn unreachable_endpoint_is_exit_2_within_the_timeout() {
     assert!(stderr.contains("nothing could be read from the account"), "{stderr}");
     assert!(start.elapsed() < Duration::from_secs(30), "took {:?}", start.elapsed());
     assert!(out.stdout.is_empty());
+}
+
+/// The seed's schedule that never fires: an EventBridge rule on the
+/// cluster with a six-field cron and a target role that does not exist.
+#[test]
+fn schedule_rules_on_the_cluster_are_read_and_judged() {
+    let Some(url) = moto() else { return };
+    let s = setup(&url);
+    let (cluster, group) = s.cluster_with_log_group("sched");
+    let role = s.role(&unique("sched-exec"), "ecs-tasks.amazonaws.com", &PULL_AND_LOG);
+    let td = s.task_definition_with_roles(&unique("sched"), &group, &role, None);
+    let cluster_arn = format!("arn:aws:ecs:us-east-1:123456789012:cluster/{cluster}");
+    let rule = unique("every-15");
+    let events = aws_sdk_eventbridge::Client::new(&s.conf);
+    s.rt.block_on(async {
+        events.put_rule().name(&rule).schedule_expression("cron(*/15 * * * * *)").send().await.unwrap();
+        let target = aws_sdk_eventbridge::types::Target::builder()
+            .id("run")
+            .arn(&cluster_arn)
+            .role_arn("arn:aws:iam::123456789012:role/ecsEventsRole-deleted")
+            .ecs_parameters(
+                aws_sdk_eventbridge::types::EcsParameters::builder()
+                    .task_definition_arn(&td)
+                    .task_count(1)
+                    .launch_type(aws_sdk_eventbridge::types::LaunchType::Fargate)
+                    .network_configuration(
+                        aws_sdk_eventbridge::types::NetworkConfiguration::builder()
+                            .awsvpc_configuration(
+                                aws_sdk_eventbridge::types::AwsVpcConfiguration::builder()
+                                    .set_subnets(Some(s.subnets.clone()))
+                                    .set_security_groups(Some(s.security_groups.clone()))
+                                    .assign_public_ip(aws_sdk_eventbridge::types::AssignPublicIp::Enabled)
+                                    .build()
+                                    .unwrap(),
+                            )
+                            .build(),
+                    )
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap();
+        events.put_targets().rule(&rule).targets(target).send().await.unwrap();
+    });
+    let out = ecs_triage(&["audit", "--endpoint-url", &url, "--cluster", &cluster, "--format", "json", "--no-config"]);
+    let got: Vec<(String, String)> = findings(&out)
+        .iter()
+        .filter(|f| f["resource"]["name"] == rule.as_str())
+        .map(|f| (f["rule"].as_str().unwrap().to_string(), f["severity"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        got,
+        [("ECS701".to_string(), "error".to_string()), ("ECS506".to_string(), "error".to_string())],
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// A service registered with a target group of type `instance` that no
+/// listener forwards to: ECS803 and ECS804, read from ELBv2.
+#[test]
+fn load_balancer_wiring_is_read_and_judged() {
+    let Some(url) = moto() else { return };
+    let s = setup(&url);
+    let (cluster, group) = s.cluster_with_log_group("elb");
+    let role = s.role(&unique("elb-exec"), "ecs-tasks.amazonaws.com", &PULL_AND_LOG);
+    let td = s.task_definition_with_roles(&unique("elb"), &group, &role, None);
+    let elb = aws_sdk_elasticloadbalancingv2::Client::new(&s.conf);
+    let vpc = s.rt.block_on(async {
+        let sub = s.ec2.describe_subnets().subnet_ids(&s.subnets[0]).send().await.unwrap();
+        sub.subnets()[0].vpc_id().unwrap().to_string()
+    });
+    let name = unique("tg").chars().rev().take(28).collect::<String>().replace(['_', '.'], "-");
+    let tg = s.rt.block_on(async {
+        let out = elb
+            .create_target_group()
+            .name(name.trim_matches('-'))
+            .protocol(aws_sdk_elasticloadbalancingv2::types::ProtocolEnum::Http)
+            .port(80)
+            .vpc_id(&vpc)
+            .target_type(aws_sdk_elasticloadbalancingv2::types::TargetTypeEnum::Instance)
+            .send()
+            .await
+            .unwrap();
+        out.target_groups()[0].target_group_arn().unwrap().to_string()
+    });
+    let service = unique("web");
+    s.rt.block_on(async {
+        use aws_sdk_ecs::types::*;
+        let net = NetworkConfiguration::builder()
+            .awsvpc_configuration(
+                AwsVpcConfiguration::builder()
+                    .set_subnets(Some(s.subnets.clone()))
+                    .set_security_groups(Some(s.security_groups.clone()))
+                    .assign_public_ip(AssignPublicIp::Enabled)
+                    .build()
+                    .unwrap(),
+            )
+            .build();
+        s.ecs
+            .create_service()
+            .cluster(&cluster)
+            .service_name(&service)
+            .task_definition(&td)
+            .desired_count(1)
+            .launch_type(LaunchType::Fargate)
+            .network_configuration(net)
+            .load_balancers(
+                LoadBalancer::builder().target_group_arn(&tg).container_name("app").container_port(80).build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    });
+    let out = ecs_triage(&["audit", "--endpoint-url", &url, "--cluster", &cluster, "--format", "json", "--no-config"]);
+    let mut got: Vec<String> = findings(&out)
+        .iter()
+        .filter(|f| f["rule"].as_str().is_some_and(|r| r.starts_with("ECS8")))
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect();
+    got.sort();
+    assert_eq!(got, ["ECS803", "ECS804"], "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+/// `lint --live`: a task definition about to be registered, checked
+/// against the account: its execution role and log group do not exist,
+/// while those of a second one do.
+#[test]
+fn lint_live_uses_the_account_as_context() {
+    let Some(url) = moto() else { return };
+    let s = setup(&url);
+    let present = format!("/ecs/{}", unique("present"));
+    s.log_group(&present);
+    let role = s.role(&unique("lint-exec"), "ecs-tasks.amazonaws.com", &PULL_AND_LOG);
+    let td = |family: &str, role: &str, group: &str| {
+        serde_json::json!({
+            "family": family, "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc",
+            "cpu": "256", "memory": "512", "executionRoleArn": role,
+            "containerDefinitions": [{"name": "app", "image": "public.ecr.aws/nginx/nginx:1.27", "essential": true,
+                "logConfiguration": {"logDriver": "awslogs", "options": {
+                    "awslogs-group": group, "awslogs-region": "us-east-1", "awslogs-stream-prefix": "app"}}}]
+        })
+        .to_string()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    let good = dir.path().join("good.json");
+    let missing_group = format!("/ecs/{}", unique("never-created"));
+    std::fs::write(&bad, td("bad", "arn:aws:iam::123456789012:role/no-such-role", &missing_group)).unwrap();
+    std::fs::write(&good, td("good", &role, &present)).unwrap();
+    let (bad, good) = (bad.to_str().unwrap(), good.to_str().unwrap());
+    let out = ecs_triage(&["lint", bad, good, "--live", "--endpoint-url", &url, "--format", "json", "--no-config"]);
+    let got: Vec<(String, String)> = findings(&out)
+        .iter()
+        .filter(|f| ["ECS403", "ECS506"].contains(&f["rule"].as_str().unwrap()))
+        .map(|f| (f["rule"].as_str().unwrap().to_string(), f["location"]["file"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        got,
+        [("ECS506".to_string(), bad.to_string()), ("ECS403".to_string(), bad.to_string())],
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // Without --live the same files say nothing about the account.
+    let out = ecs_triage(&["lint", bad, good, "--format", "json", "--no-config"]);
+    assert!(findings(&out).iter().all(|f| !["ECS403", "ECS506"].contains(&f["rule"].as_str().unwrap())));
+    // An account that cannot be read is an error, and the files are still
+    // linted: the report is written.
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, td("broken", &role, &present).replace("\"awsvpc\"", "\"bridge\"")).unwrap();
+    let out = ecs_triage(&[
+        "lint",
+        broken.to_str().unwrap(),
+        "--live",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        "--timeout",
+        "3",
+        "--format",
+        "json",
+        "--no-config",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the account could not be read"));
+    assert!(findings(&out).iter().any(|f| f["rule"] == "ECS102"), "{}", String::from_utf8_lossy(&out.stdout));
 }

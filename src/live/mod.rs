@@ -199,6 +199,17 @@ pub struct Taken {
     pub fatal: Option<ApiError>,
 }
 
+impl<'a, A: Api> Reader<'a, A> {
+    fn new(api: &'a A, scope: &Scope) -> Self {
+        Reader {
+            api,
+            progress: scope.progress,
+            stats: Mutex::new(Stats::default()),
+            not_loaded: Mutex::new(Vec::new()),
+        }
+    }
+}
+
 struct Reader<'a, A: Api> {
     api: &'a A,
     progress: bool,
@@ -308,25 +319,11 @@ impl<A: Api> Reader<'_, A> {
 
 /// Reads the account (within `scope`) into a snapshot.
 pub async fn take<A: Api>(api: &A, scope: &Scope) -> Taken {
-    let rd = Reader {
-        api,
-        progress: scope.progress,
-        stats: Mutex::new(Stats::default()),
-        not_loaded: Mutex::new(Vec::new()),
-    };
+    let rd = Reader::new(api, scope);
     let conc = scope.concurrency.max(1);
     let mut snap = Map::new();
-    snap.insert(crate::model::snapshot::MARK.into(), json!(crate::model::snapshot::VERSION));
-    match rd.call(Call::GetCallerIdentity).await {
-        Ok(v) => {
-            if let Some(a) = v.get("Account") {
-                snap.insert("account".into(), a.clone());
-            }
-        }
-        Err(e) => rd.failed("account", &e),
-    }
-    if let Some(r) = &scope.region {
-        snap.insert("region".into(), json!(r));
+    if let Err(e) = head(&rd, scope, &mut snap).await {
+        rd.failed("account", &e);
     }
 
     // Clusters.
@@ -475,9 +472,118 @@ pub async fn take<A: Api>(api: &A, scope: &Scope) -> Taken {
         .flatten()
         .collect();
 
-    // Log groups the task definitions name, each once.
+    snap.insert(
+        "ecs".into(),
+        json!({"clusters": clusters, "services": services, "taskDefinitions": tds, "tasks": tasks}),
+    );
+    let target_roles: Vec<String> =
+        event_targets(events.as_ref()).iter().filter_map(|t| str_of(t, "RoleArn")).collect();
+    // Where scheduled tasks run is read with the services' network.
+    let mut launchers = services.clone();
+    for t in event_targets(events.as_ref()) {
+        let vpc = t
+            .get("EcsParameters")
+            .and_then(|p| p.get("NetworkConfiguration"))
+            .and_then(|n| n.get("awsvpcConfiguration"));
+        if let Some(vpc) = vpc {
+            launchers.push(json!({"networkConfiguration": {"awsvpcConfiguration": {
+                "subnets": vpc.get("Subnets").cloned().unwrap_or_default(),
+                "securityGroups": vpc.get("SecurityGroups").cloned().unwrap_or_default(),
+            }}}));
+        }
+    }
+    if let Some(events) = events {
+        snap.insert("events".into(), events);
+    }
+    let around = Around { tds: &tds, launchers: &launchers, tasks: &tasks, target_roles: &target_roles, elb };
+    read_around(&rd, scope, snap, around).await
+}
+
+/// A snapshot's first members: the mark, the account (asked of STS) and
+/// the Region.
+async fn head<A: Api>(rd: &Reader<'_, A>, scope: &Scope, snap: &mut Map<String, Value>) -> Result<(), ApiError> {
+    snap.insert(crate::model::snapshot::MARK.into(), json!(crate::model::snapshot::VERSION));
+    let identity = rd.call(Call::GetCallerIdentity).await;
+    if let Ok(Some(a)) = identity.as_ref().map(|v| v.get("Account")) {
+        snap.insert("account".into(), a.clone());
+    }
+    if let Some(r) = &scope.region {
+        snap.insert("region".into(), json!(r));
+    }
+    identity.map(|_| ())
+}
+
+/// What the context around task definitions and their launchers is read from.
+struct Around<'a> {
+    tds: &'a [Value],
+    /// Services, run-task inputs, and schedule targets' networks, in the
+    /// services' shape.
+    launchers: &'a [Value],
+    tasks: &'a [Value],
+    target_roles: &'a [String],
+    /// The load balancing read already, if it was.
+    elb: Option<Value>,
+}
+
+/// Reads what the task definitions and launchers depend on — log groups,
+/// roles, network, secrets, images, load balancing — into `snap`.
+async fn read_around<A: Api>(rd: &Reader<'_, A>, scope: &Scope, mut snap: Map<String, Value>, a: Around<'_>) -> Taken {
+    let account = snap.get("account").and_then(Value::as_str).map(String::from);
+    let account = account.as_deref();
+    let logs = read_log_groups(rd, a.tds, scope).await;
+    let iam = read_iam(rd, a.tds, a.target_roles, scope, account).await;
+    let elb = match a.elb {
+        Some(elb) => Some(elb),
+        None => read_elb(rd, a.launchers, scope).await,
+    };
+    // The load balancers' security groups are read with the tasks'.
+    let mut launchers = a.launchers.to_vec();
+    if let Some(elb) = &elb {
+        let sgs: Vec<Value> = array(elb, "LoadBalancers").iter().flat_map(|b| array(b, "SecurityGroups")).collect();
+        launchers
+            .push(json!({"networkConfiguration": {"awsvpcConfiguration": {"subnets": [], "securityGroups": sgs}}}));
+    }
+    let ec2 = read_network(rd, &launchers, a.tasks, scope).await;
+    let secrets = read_secrets(rd, a.tds, scope, account).await;
+    let images = read_images(rd, a.tds, scope, account).await;
+    for (key, part) in
+        [("logs", logs), ("iam", iam), ("ec2", ec2), ("secrets", secrets), ("images", images), ("elb", elb)]
+    {
+        if let Some(part) = part {
+            snap.insert(key.into(), part);
+        }
+    }
+    let not_loaded = std::mem::take(&mut *rd.not_loaded.lock().expect("not loaded"));
+    if !not_loaded.is_empty() {
+        snap.insert("notLoaded".into(), Value::Array(not_loaded));
+    }
+    if rd.progress {
+        eprint!("\r\x1b[K");
+    }
+    Taken { snapshot: Value::Object(snap), stats: std::mem::take(&mut *rd.stats.lock().expect("stats")), fatal: None }
+}
+
+/// What `lint --live` reads: the account around the task definitions and
+/// launchers (services, run-task inputs) being linted, without reading the
+/// clusters. The snapshot it makes has no `ecs` section; linted with the
+/// inputs, it gives their rules the account as context.
+pub async fn context_for<A: Api>(api: &A, scope: &Scope, tds: &[Value], launchers: &[Value]) -> Taken {
+    let rd = Reader::new(api, scope);
+    let mut snap = Map::new();
+    // No account: no credentials, no network, a wrong endpoint.
+    if let Err(e) = head(&rd, scope, &mut snap).await {
+        return fatal(rd, e);
+    }
+    let around = Around { tds, launchers, tasks: &[], target_roles: &[], elb: None };
+    read_around(&rd, scope, snap, around).await
+}
+
+/// The awslogs log groups the task definitions name (in this Region), each
+/// looked up once, as `describe-log-groups` lists them. `None` when they
+/// could not be read.
+async fn read_log_groups<A: Api>(rd: &Reader<'_, A>, tds: &[Value], scope: &Scope) -> Option<Value> {
     let mut groups: BTreeSet<String> = BTreeSet::new();
-    for td in &tds {
+    for td in tds {
         for c in array(td, "containerDefinitions") {
             let Some(lc) = c.get("logConfiguration") else { continue };
             if lc.get("logDriver").and_then(Value::as_str) != Some("awslogs") {
@@ -494,102 +600,32 @@ pub async fn take<A: Api>(api: &A, scope: &Scope) -> Taken {
         }
     }
     let found: Vec<Result<Vec<Value>, ApiError>> = rd
-        .each(groups.into_iter().collect(), conc, |name| {
-            let rd = &rd;
-            async move {
-                let mut out = Vec::new();
-                let mut next = None;
-                loop {
-                    let page = rd.call(Call::DescribeLogGroups { prefix: name.clone(), next: next.take() }).await?;
-                    out.extend(
-                        array(&page, "logGroups")
-                            .into_iter()
-                            .filter(|g| g.get("logGroupName").and_then(Value::as_str) == Some(name.as_str())),
-                    );
-                    // The group itself comes first; more pages only hold
-                    // longer names.
-                    match page.get("nextToken").and_then(Value::as_str) {
-                        Some(t) if out.is_empty() && !t.is_empty() => next = Some(t.to_string()),
-                        _ => return Ok(out),
-                    }
+        .each(groups.into_iter().collect(), scope.concurrency.max(1), |name| async move {
+            let mut out = Vec::new();
+            let mut next = None;
+            loop {
+                let page = rd.call(Call::DescribeLogGroups { prefix: name.clone(), next: next.take() }).await?;
+                out.extend(
+                    array(&page, "logGroups")
+                        .into_iter()
+                        .filter(|g| g.get("logGroupName").and_then(Value::as_str) == Some(name.as_str())),
+                );
+                // The group itself comes first; more pages only hold
+                // longer names.
+                match page.get("nextToken").and_then(Value::as_str) {
+                    Some(t) if out.is_empty() && !t.is_empty() => next = Some(t.to_string()),
+                    _ => return Ok(out),
                 }
             }
         })
         .await;
-    let mut log_groups = Vec::new();
-    let mut logs_failed = false;
-    for f in found {
-        match f {
-            Ok(v) => log_groups.extend(v),
-            Err(e) => {
-                if !logs_failed {
-                    rd.failed("logs", &e);
-                }
-                logs_failed = true;
-            }
+    match found.into_iter().collect::<Result<Vec<_>, _>>() {
+        Ok(groups) => Some(json!({ "logGroups": groups.concat() })),
+        Err(e) => {
+            rd.failed("logs", &e);
+            None
         }
     }
-
-    let target_roles: Vec<String> =
-        event_targets(events.as_ref()).iter().filter_map(|t| str_of(t, "RoleArn")).collect();
-    let iam = read_iam(&rd, &tds, &target_roles, scope, snap.get("account").and_then(Value::as_str)).await;
-    // Where scheduled tasks run, and the load balancers' security groups,
-    // read with the services' network.
-    let mut launchers = services.clone();
-    for t in event_targets(events.as_ref()) {
-        let vpc = t
-            .get("EcsParameters")
-            .and_then(|p| p.get("NetworkConfiguration"))
-            .and_then(|n| n.get("awsvpcConfiguration"));
-        if let Some(vpc) = vpc {
-            launchers.push(json!({"networkConfiguration": {"awsvpcConfiguration": {
-                "subnets": vpc.get("Subnets").cloned().unwrap_or_default(),
-                "securityGroups": vpc.get("SecurityGroups").cloned().unwrap_or_default(),
-            }}}));
-        }
-    }
-    if let Some(elb) = &elb {
-        let sgs: Vec<Value> = array(elb, "LoadBalancers").iter().flat_map(|b| array(b, "SecurityGroups")).collect();
-        launchers
-            .push(json!({"networkConfiguration": {"awsvpcConfiguration": {"subnets": [], "securityGroups": sgs}}}));
-    }
-    let ec2 = read_network(&rd, &launchers, &tasks, scope).await;
-    let secrets = read_secrets(&rd, &tds, scope, snap.get("account").and_then(Value::as_str)).await;
-    let images = read_images(&rd, &tds, scope, snap.get("account").and_then(Value::as_str)).await;
-
-    snap.insert(
-        "ecs".into(),
-        json!({"clusters": clusters, "services": services, "taskDefinitions": tds, "tasks": tasks}),
-    );
-    if !logs_failed {
-        snap.insert("logs".into(), json!({ "logGroups": log_groups }));
-    }
-    if let Some(iam) = iam {
-        snap.insert("iam".into(), iam);
-    }
-    if let Some(ec2) = ec2 {
-        snap.insert("ec2".into(), ec2);
-    }
-    if let Some(secrets) = secrets {
-        snap.insert("secrets".into(), secrets);
-    }
-    if let Some(images) = images {
-        snap.insert("images".into(), images);
-    }
-    if let Some(events) = events {
-        snap.insert("events".into(), events);
-    }
-    if let Some(elb) = elb {
-        snap.insert("elb".into(), elb);
-    }
-    let not_loaded = std::mem::take(&mut *rd.not_loaded.lock().expect("not loaded"));
-    if !not_loaded.is_empty() {
-        snap.insert("notLoaded".into(), Value::Array(not_loaded));
-    }
-    if rd.progress {
-        eprint!("\r\x1b[K");
-    }
-    Taken { snapshot: Value::Object(snap), stats: rd.stats.into_inner().expect("stats"), fatal: None }
 }
 
 /// The task and execution roles the task definitions name (in this
@@ -1055,12 +1091,7 @@ pub async fn tasks_to_explain<A: Api>(
     tasks: &[String],
     recent: bool,
 ) -> Result<(Value, Stats), ApiError> {
-    let rd = Reader {
-        api,
-        progress: scope.progress,
-        stats: Mutex::new(Stats::default()),
-        not_loaded: Mutex::new(Vec::new()),
-    };
+    let rd = Reader::new(api, scope);
     // Task ids by cluster.
     let mut by_cluster: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for t in tasks {
