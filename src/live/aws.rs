@@ -39,8 +39,13 @@ pub struct Aws {
 
 impl Aws {
     pub async fn connect(c: &Connect) -> Aws {
+        // Standard retry (exponential backoff with jitter), not adaptive:
+        // the adaptive mode's client-side rate limiter, after a few
+        // throttles early in a run, holds the next calls for seconds each,
+        // and a concurrent audit then ran into its operation timeouts
+        // (seen through the fault proxy at 10-30 % throttling).
         let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .retry_config(aws_config::retry::RetryConfig::adaptive().with_max_attempts(5))
+            .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(5))
             .timeout_config(
                 aws_config::timeout::TimeoutConfig::builder()
                     .operation_timeout(std::time::Duration::from_secs(c.timeout_secs.max(1)))
