@@ -201,44 +201,40 @@ impl Setup {
         groups: &[String],
         public_ip: bool,
     ) {
-        use aws_sdk_ecs::types::*;
-        let net = NetworkConfiguration::builder()
-            .awsvpc_configuration(
-                AwsVpcConfiguration::builder()
-                    .set_subnets(Some(subnets.to_vec()))
-                    .set_security_groups(Some(groups.to_vec()))
-                    .assign_public_ip(if public_ip { AssignPublicIp::Enabled } else { AssignPublicIp::Disabled })
-                    .build()
-                    .unwrap(),
-            )
-            .build();
-        self.rt
-            .block_on(
-                self.ecs
-                    .create_service()
-                    .cluster(cluster)
-                    .service_name(name)
-                    .task_definition(task_definition)
-                    .desired_count(1)
-                    .launch_type(LaunchType::Fargate)
-                    .network_configuration(net)
-                    .send(),
-            )
-            .expect("create the service");
+        let net = net(subnets, groups, public_ip);
+        self.create_service(cluster, name, task_definition, |b| b.network_configuration(net));
+    }
+
+    /// A Fargate service of one task, as `customize` makes it.
+    fn create_service(
+        &self,
+        cluster: &str,
+        name: &str,
+        task_definition: &str,
+        customize: impl FnOnce(
+            aws_sdk_ecs::operation::create_service::builders::CreateServiceFluentBuilder,
+        ) -> aws_sdk_ecs::operation::create_service::builders::CreateServiceFluentBuilder,
+    ) {
+        let b = self
+            .ecs
+            .create_service()
+            .cluster(cluster)
+            .service_name(name)
+            .task_definition(task_definition)
+            .desired_count(1)
+            .launch_type(aws_sdk_ecs::types::LaunchType::Fargate);
+        self.rt.block_on(customize(b).send()).expect("create the service");
+    }
+
+    /// The default subnets and security group, with a public IP.
+    fn default_net(&self) -> aws_sdk_ecs::types::NetworkConfiguration {
+        net(&self.subnets, &self.security_groups, true)
     }
 
     /// Runs `count` Fargate tasks in the default subnets; their ARNs.
     fn run_tasks(&self, cluster: &str, task_definition: &str, count: i32) -> Vec<String> {
         use aws_sdk_ecs::types::*;
-        let net = NetworkConfiguration::builder()
-            .awsvpc_configuration(
-                AwsVpcConfiguration::builder()
-                    .set_subnets(Some(self.subnets.clone()))
-                    .set_security_groups(Some(self.security_groups.clone()))
-                    .build()
-                    .unwrap(),
-            )
-            .build();
+        let net = net(&self.subnets, &self.security_groups, false);
         let out = self
             .rt
             .block_on(
@@ -379,6 +375,21 @@ impl Setup {
     fn log_group(&self, name: &str) {
         self.rt.block_on(self.logs.create_log_group().log_group_name(name).send()).expect("create the log group");
     }
+}
+
+/// An awsvpc network configuration.
+fn net(subnets: &[String], groups: &[String], public_ip: bool) -> aws_sdk_ecs::types::NetworkConfiguration {
+    use aws_sdk_ecs::types::*;
+    NetworkConfiguration::builder()
+        .awsvpc_configuration(
+            AwsVpcConfiguration::builder()
+                .set_subnets(Some(subnets.to_vec()))
+                .set_security_groups(Some(groups.to_vec()))
+                .assign_public_ip(if public_ip { AssignPublicIp::Enabled } else { AssignPublicIp::Disabled })
+                .build()
+                .unwrap(),
+        )
+        .build()
 }
 
 fn findings(out: &Output) -> Vec<Value> {
@@ -817,33 +828,12 @@ fn load_balancer_wiring_is_read_and_judged() {
         out.target_groups()[0].target_group_arn().unwrap().to_string()
     });
     let service = unique("web");
-    s.rt.block_on(async {
-        use aws_sdk_ecs::types::*;
-        let net = NetworkConfiguration::builder()
-            .awsvpc_configuration(
-                AwsVpcConfiguration::builder()
-                    .set_subnets(Some(s.subnets.clone()))
-                    .set_security_groups(Some(s.security_groups.clone()))
-                    .assign_public_ip(AssignPublicIp::Enabled)
-                    .build()
-                    .unwrap(),
-            )
-            .build();
-        s.ecs
-            .create_service()
-            .cluster(&cluster)
-            .service_name(&service)
-            .task_definition(&td)
-            .desired_count(1)
-            .launch_type(LaunchType::Fargate)
-            .network_configuration(net)
-            .load_balancers(
-                LoadBalancer::builder().target_group_arn(&tg).container_name("app").container_port(80).build(),
-            )
-            .send()
-            .await
-            .unwrap();
-    });
+    let lb = aws_sdk_ecs::types::LoadBalancer::builder()
+        .target_group_arn(&tg)
+        .container_name("app")
+        .container_port(80)
+        .build();
+    s.create_service(&cluster, &service, &td, |b| b.network_configuration(s.default_net()).load_balancers(lb));
     let out = ecs_triage(&["audit", "--endpoint-url", &url, "--cluster", &cluster, "--format", "json", "--no-config"]);
     let mut got: Vec<String> = findings(&out)
         .iter()
@@ -986,44 +976,21 @@ fn exec_is_judged_from_the_running_tasks() {
     let role = s.role(&unique("agents-exec"), "ecs-tasks.amazonaws.com", &PULL_AND_LOG);
     let td = s.task_definition_with_roles(&unique("agents"), &group, &role, None);
     let service = unique("api");
-    s.rt.block_on(async {
-        use aws_sdk_ecs::types::*;
-        let net = NetworkConfiguration::builder()
-            .awsvpc_configuration(
-                AwsVpcConfiguration::builder()
-                    .set_subnets(Some(s.subnets.clone()))
-                    .set_security_groups(Some(s.security_groups.clone()))
-                    .assign_public_ip(AssignPublicIp::Enabled)
-                    .build()
-                    .unwrap(),
-            )
-            .build();
-        s.ecs
-            .create_service()
-            .cluster(&cluster)
-            .service_name(&service)
-            .task_definition(&td)
-            .desired_count(2)
-            .launch_type(LaunchType::Fargate)
-            .network_configuration(net.clone())
-            .enable_execute_command(true)
-            .send()
-            .await
-            .unwrap();
-        for exec in [false, true] {
-            s.ecs
-                .run_task()
-                .cluster(&cluster)
-                .task_definition(&td)
-                .group(format!("service:{service}"))
-                .launch_type(LaunchType::Fargate)
-                .network_configuration(net.clone())
-                .enable_execute_command(exec)
-                .send()
-                .await
-                .unwrap();
-        }
+    s.create_service(&cluster, &service, &td, |b| {
+        b.network_configuration(s.default_net()).desired_count(2).enable_execute_command(true)
     });
+    for exec in [false, true] {
+        let run = s
+            .ecs
+            .run_task()
+            .cluster(&cluster)
+            .task_definition(&td)
+            .group(format!("service:{service}"))
+            .launch_type(aws_sdk_ecs::types::LaunchType::Fargate)
+            .network_configuration(s.default_net())
+            .enable_execute_command(exec);
+        s.rt.block_on(run.send()).expect("run the task");
+    }
     let listed = s.rt.block_on(s.ecs.list_tasks().cluster(&cluster).service_name(&service).send()).unwrap();
     let arns: Vec<String> = listed.task_arns().to_vec();
     assert_eq!(arns.len(), 2, "the extension lists a service's tasks");
