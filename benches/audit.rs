@@ -1,15 +1,26 @@
 //! The audit benchmark: `cargo bench --bench audit`.
 //!
-//! Starts moto's server on a free loopback port (the one `scripts/test`
-//! installs into `~/.cache/ecs-triage/tools`, or `MOTO_SERVER=/path/to/moto_server`),
-//! builds an account through the API: 20 clusters, 500 services (25 a
-//! cluster) over 300 task definitions, 2,000 stopped tasks (100 a cluster),
-//! 50 log groups and one execution role, in the default VPC. Then runs
-//! `ecs-triage audit --stats` with the release binary and checks:
+//! Starts moto's server (patched by `scripts/moto/server.py`, with the venv
+//! `scripts/test` installs into `~/.cache/ecs-triage/tools`, or
+//! `MOTO_PYTHON=/path/to/python`) on a free loopback port, and builds an
+//! account through the API: 20 clusters, 500 services (25 a cluster) over 300
+//! task definitions, 2,000 stopped tasks (100 a cluster, started by the
+//! services), 50 log groups and one execution role, in the default VPC. Known
+//! defects are planted: 5 task definitions (used by 8 or 9 services each) name
+//! a log group that does not exist, and the stopped tasks of cluster
+//! `bench-0` failed to pull their image (i/o timeout), the rest stopped with
+//! an application error. Then runs `ecs-triage audit --stats` with the
+//! release binary and checks:
 //!
 //! - the audit completes (exit 0 or 1);
 //! - the calls it makes are within 10 % of the fewest that can read that
 //!   account (the bound `docs/live.md` derives, worked out below).
+//!
+//! Side by side, on the same account, when their paths are given:
+//! `PEER_ECS_DOCTOR=/path/to/ecs-doctor` (PyPI `ecs-doctor`, run once per
+//! service, two at a time) and `PEER_PROWLER=/path/to/prowler` (`prowler aws
+//! --service ecs`), both pointed at moto with `AWS_ENDPOINT_URL`: their wall
+//! time and what they report.
 
 use serde_json::Value;
 use std::process::{Command, Stdio};
@@ -28,15 +39,18 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-fn moto_server() -> std::path::PathBuf {
-    if let Some(p) = std::env::var_os("MOTO_SERVER") {
+fn moto_python() -> std::path::PathBuf {
+    if let Some(p) = std::env::var_os("MOTO_PYTHON") {
         return p.into();
     }
     let cache = std::env::var_os("ECS_TRIAGE_CACHE")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| std::path::PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/ecs-triage"));
-    cache.join("tools/moto-5.2.5/bin/moto_server")
+    cache.join("tools/moto-5.2.5/bin/python")
 }
+
+/// The planted defects: task definitions whose log group does not exist.
+const MISSING_GROUP_TDS: [usize; 5] = [3, 61, 122, 187, 249];
 
 struct Moto(std::process::Child);
 
@@ -49,16 +63,16 @@ impl Drop for Moto {
 
 fn main() {
     let bin = env!("CARGO_BIN_EXE_ecs-triage");
-    let server = moto_server();
+    let server = moto_python();
     assert!(
         server.exists(),
-        "{} is missing: run scripts/test once (it installs moto), or set MOTO_SERVER",
+        "{} is missing: run scripts/test once (it installs moto), or set MOTO_PYTHON",
         server.display()
     );
     let port = free_port();
     let _moto = Moto(
         Command::new(&server)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .args(["scripts/moto/server.py", "--host", "127.0.0.1", "--port", &port.to_string()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -145,7 +159,15 @@ fn main() {
     let tasks = count_by_cluster("tasks");
     let clusters = snap["ecs"]["clusters"].as_array().unwrap().len();
     let tds = snap["ecs"]["taskDefinitions"].as_array().unwrap().len();
-    let groups = snap["logs"]["logGroups"].as_array().unwrap().len();
+    // One lookup per distinct group named, whether it exists or not.
+    let groups = snap["ecs"]["taskDefinitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|td| td["containerDefinitions"].as_array().unwrap())
+        .filter_map(|c| c["logConfiguration"]["options"]["awslogs-group"].as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     let per_cluster: usize = snap["ecs"]["clusters"]
         .as_array()
         .unwrap()
@@ -174,7 +196,96 @@ fn main() {
     println!("| findings | {findings} |");
     println!();
     print!("{stderr}");
+    let mut by_rule = std::collections::BTreeMap::<String, usize>::new();
+    for f in report["findings"].as_array().unwrap() {
+        *by_rule.entry(f["rule"].as_str().unwrap().to_string()).or_default() += 1;
+    }
+    println!("ecs-triage findings by rule: {by_rule:?}");
+    peers(&url, &snap, median);
     common::report(&[("calls within 10 % of the bound", calls as f64 <= bound as f64 * 1.1)]);
+}
+
+/// The peer tools on the same account, when their paths are given.
+fn peers(url: &str, snap: &Value, ours: Duration) {
+    let env = |c: &mut Command| {
+        c.env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ENDPOINT_URL", url)
+            .env("AWS_EC2_METADATA_DISABLED", "true");
+    };
+    let mut rows = vec![format!("| ecs-triage audit | {:.1} s | 1 |", ours.as_secs_f64())];
+    if let Some(doctor) = std::env::var_os("PEER_ECS_DOCTOR") {
+        // One diagnosis per service, two at a time (two cores).
+        let services: Vec<(String, String)> = snap["ecs"]["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["clusterArn"].as_str().unwrap().to_string(), s["serviceName"].as_str().unwrap().to_string()))
+            .collect();
+        let t = Instant::now();
+        let mut by_type = std::collections::BTreeMap::<String, usize>::new();
+        let mut causes = std::collections::BTreeMap::<String, usize>::new();
+        for pair in services.chunks(2) {
+            let children: Vec<_> = pair
+                .iter()
+                .map(|(cluster, service)| {
+                    let mut c = Command::new(&doctor);
+                    env(&mut c);
+                    c.args(["diagnose", "--cluster", cluster, "--service", service, "--json"])
+                        .stdout(Stdio::piped())
+                        .stderr(Stdio::null())
+                        .spawn()
+                        .expect("run ecs-doctor")
+                })
+                .collect();
+            for child in children {
+                let out = child.wait_with_output().unwrap();
+                let Ok(v) = serde_json::from_slice::<Value>(&out.stdout) else { continue };
+                for f in v["all_findings"].as_array().into_iter().flatten() {
+                    *by_type.entry(f["type"].as_str().unwrap_or("?").to_string()).or_default() += 1;
+                }
+                *causes.entry(v["root_cause"]["cause"].as_str().unwrap_or("(none)").to_string()).or_default() += 1;
+            }
+        }
+        let d = t.elapsed();
+        println!("ecs-doctor findings by type, over {} services: {by_type:?}", services.len());
+        println!("ecs-doctor root causes: {causes:?}");
+        rows.push(format!("| ecs-doctor diagnose (per service) | {:.1} s | {} |", d.as_secs_f64(), services.len()));
+    }
+    if let Some(prowler) = std::env::var_os("PEER_PROWLER") {
+        let dir = tempfile::tempdir().unwrap();
+        let t = Instant::now();
+        let mut c = Command::new(&prowler);
+        env(&mut c);
+        let out = c
+            .args(["aws", "--service", "ecs", "-f", "us-east-1", "--no-banner", "-M", "json-ocsf", "-z", "-F", "scan"])
+            .arg("-o")
+            .arg(dir.path())
+            .output()
+            .expect("run prowler");
+        let d = t.elapsed();
+        let text = std::fs::read_to_string(dir.path().join("scan.ocsf.json")).unwrap_or_else(|_| {
+            panic!("prowler wrote no report: {}", String::from_utf8_lossy(&out.stderr));
+        });
+        let v: Value = serde_json::from_str(&text).unwrap();
+        let mut failed = std::collections::BTreeMap::<String, usize>::new();
+        for f in v.as_array().unwrap().iter().filter(|f| f["status_code"] == "FAIL") {
+            *failed.entry(f["metadata"]["event_code"].as_str().unwrap_or("?").to_string()).or_default() += 1;
+        }
+        println!("prowler failed checks: {failed:?}");
+        rows.push(format!("| prowler aws --service ecs | {:.1} s | 1 |", d.as_secs_f64()));
+    }
+    if rows.len() > 1 {
+        println!();
+        println!("| tool | wall time | runs |");
+        println!("|---|---|---|");
+        for r in rows {
+            println!("{r}");
+        }
+        println!();
+    }
 }
 
 async fn build(url: &str) {
@@ -228,7 +339,14 @@ async fn build(url: &str) {
     for i in 0..TASK_DEFINITIONS {
         let log = LogConfiguration::builder()
             .log_driver(LogDriver::Awslogs)
-            .options("awslogs-group", format!("/ecs/bench-{}", i % LOG_GROUPS))
+            .options(
+                "awslogs-group",
+                if MISSING_GROUP_TDS.contains(&i) {
+                    format!("/ecs/bench-missing-{i}")
+                } else {
+                    format!("/ecs/bench-{}", i % LOG_GROUPS)
+                },
+            )
             .options("awslogs-region", "us-east-1")
             .options("awslogs-stream-prefix", "app")
             .build()
@@ -282,12 +400,15 @@ async fn build(url: &str) {
                 .await
                 .unwrap();
         }
+        // Stopped tasks of the cluster's services, ten per service run.
         let mut arns = Vec::new();
         while arns.len() < STOPPED_PER_CLUSTER {
+            let s = (arns.len() / 10) % SERVICES_PER_CLUSTER;
             let out = ecs
                 .run_task()
                 .cluster(&cluster)
-                .task_definition(&tds[(c * 7 + arns.len()) % TASK_DEFINITIONS])
+                .task_definition(&tds[(c * SERVICES_PER_CLUSTER + s) % TASK_DEFINITIONS])
+                .group(format!("service:svc-{s}"))
                 .count(10)
                 .launch_type(LaunchType::Fargate)
                 .network_configuration(net())
@@ -296,14 +417,13 @@ async fn build(url: &str) {
                 .unwrap();
             arns.extend(out.tasks().iter().filter_map(|t| t.task_arn().map(String::from)));
         }
+        let reason = if c == 0 {
+            "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref public.ecr.aws/docker/library/nginx:1.4: failed to do request: Head \"https://public.ecr.aws/v2/docker/library/nginx/manifests/1.4\": dial tcp 99.83.145.10:443: i/o timeout"
+        } else {
+            "Essential container in task exited"
+        };
         for arn in arns {
-            ecs.stop_task()
-                .cluster(&cluster)
-                .task(arn)
-                .reason("Essential container in task exited")
-                .send()
-                .await
-                .unwrap();
+            ecs.stop_task().cluster(&cluster).task(arn).reason(reason).send().await.unwrap();
         }
     }
 }

@@ -721,35 +721,143 @@ fn take_snapshot(live: &LiveArgs) -> Result<serde_json::Value, String> {
     }
 }
 
-/// The tasks `explain --task`/`--recent` names, read from the account, as
-/// a document `explain` reads like a `describe-tasks` file.
-fn read_tasks_live(live: &LiveArgs, tasks: &[String], recent: bool) -> Result<crate::explain::run::Source, String> {
+/// What `explain --task`/`--recent` read from the account.
+enum Live {
+    /// The stopped tasks explained with the account as context, and notes.
+    Explained(Vec<crate::explain::Explanation>, Vec<String>),
+    /// The tasks alone (as a `describe-tasks` document), and why the
+    /// account around them could not be read.
+    WithoutContext(crate::explain::run::Source, String),
+}
+
+/// `explain --task`/`--recent`: reads the tasks, then their cluster as
+/// `audit` does (only their services, when every task is a service's), lints
+/// that, and explains each stopped task with the findings about its task
+/// definition, service and itself as evidence, and which rules confirmed,
+/// ruled out or could not check each cause.
+fn explain_tasks_live(
+    live: &LiveArgs,
+    tasks: &[String],
+    recent: bool,
+    cat: &crate::explain::catalog::Catalog,
+) -> Result<Live, String> {
+    use serde_json::Value;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    let (doc, stats, region) = runtime
-        .block_on(async {
-            let aws = connect(live).await;
-            let scope = crate::live::Scope {
-                clusters: live.clusters.clone(),
-                services: Vec::new(),
-                concurrency: live.concurrency,
-                region: aws.region.clone(),
-                progress: std::io::stderr().is_terminal(),
-            };
-            let r = crate::live::tasks_to_explain(&aws, &scope, tasks, recent).await;
-            r.map(|(doc, stats)| (doc, stats, aws.region.clone()))
-        })
-        .map_err(|e| format!("cannot read the tasks: {e}"))?;
+    let (doc, snapshot, stats, region) = runtime.block_on(async {
+        let aws = connect(live).await;
+        let mut scope = crate::live::Scope {
+            clusters: live.clusters.clone(),
+            services: Vec::new(),
+            concurrency: live.concurrency,
+            region: aws.region.clone(),
+            progress: std::io::stderr().is_terminal(),
+        };
+        let (doc, mut stats) = crate::live::tasks_to_explain(&aws, &scope, tasks, recent)
+            .await
+            .map_err(|e| format!("cannot read the tasks: {e}"))?;
+        let described: Vec<Value> = doc[0]["tasks"].as_array().cloned().unwrap_or_default();
+        let mut clusters: Vec<String> =
+            described.iter().filter_map(|t| t["clusterArn"].as_str().map(String::from)).collect();
+        clusters.sort();
+        clusters.dedup();
+        let groups: Vec<Option<&str>> = described.iter().map(|t| t["group"].as_str()).collect();
+        let services: Vec<String> =
+            groups.iter().filter_map(|g| g.and_then(|g| g.strip_prefix("service:")).map(String::from)).collect();
+        if clusters.is_empty() {
+            return Ok((doc, None, stats, aws.region.clone()));
+        }
+        scope.clusters = clusters;
+        // Only the tasks' services when every task is a service's.
+        if !recent && services.len() == groups.len() {
+            scope.services = services;
+        }
+        let taken = crate::live::take(&aws, &scope).await;
+        for (op, n) in taken.stats.calls {
+            *stats.calls.entry(op).or_default() += n;
+        }
+        for (op, n) in taken.stats.failed {
+            *stats.failed.entry(op).or_default() += n;
+        }
+        let snapshot = match taken.fatal {
+            Some(e) => Err(e.to_string()),
+            None => Ok(taken.snapshot),
+        };
+        Ok::<_, String>((doc, Some(snapshot), stats, aws.region.clone()))
+    })?;
     if live.stats {
         print_stats(&stats);
     }
-    let mut text = serde_json::to_string_pretty(&doc).expect("a JSON value serializes");
+    let mut doc_text = serde_json::to_string_pretty(&doc).expect("a JSON value serializes");
+    doc_text.push('\n');
+    let doc_name = format!("live-tasks-{}.json", region.as_deref().unwrap_or("region"));
+    let described: Vec<Value> = doc[0]["tasks"].as_array().cloned().unwrap_or_default();
+    let mut notes: Vec<String> = doc[0]["failures"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| format!("{}: {}", f["arn"].as_str().unwrap_or("?"), f["reason"].as_str().unwrap_or("not found")))
+        .collect();
+    let mut snap = match snapshot {
+        None => {
+            notes.push("no task to explain was found".to_string());
+            return Ok(Live::Explained(Vec::new(), notes));
+        }
+        Some(Err(why)) => {
+            return Ok(Live::WithoutContext(crate::explain::run::Source::Document(doc_name, doc_text), why));
+        }
+        Some(Ok(s)) => s,
+    };
+    // A task ECS describes but no longer lists joins the snapshot when its
+    // task definition is there (the account around it was read).
+    let td_known = |snap: &Value, td: &str| {
+        snap["ecs"]["taskDefinitions"].as_array().is_some_and(|l| l.iter().any(|x| x["taskDefinitionArn"] == td))
+    };
+    let mut without_context = Vec::new();
+    for t in &described {
+        let arn = t["taskArn"].as_str().unwrap_or_default();
+        let listed = snap["ecs"]["tasks"].as_array().is_some_and(|l| l.iter().any(|x| x["taskArn"] == arn));
+        if listed {
+            continue;
+        }
+        if td_known(&snap, t["taskDefinitionArn"].as_str().unwrap_or_default()) {
+            if let Some(list) = snap["ecs"]["tasks"].as_array_mut() {
+                list.push(t.clone());
+            }
+        } else {
+            without_context.push(t.clone());
+        }
+    }
+    let mut text = serde_json::to_string_pretty(&snap).expect("a JSON value serializes");
     text.push('\n');
-    let name = format!("live-tasks-{}.json", region.as_deref().unwrap_or("region"));
-    Ok(crate::explain::run::Source::Document(name, text))
+    let cfg = Config::default();
+    let env = crate::cfn::resolve::Env::default();
+    let opts = Options { config: &cfg, env: &env, max_file_bytes: u64::MAX, pointers: false };
+    let report = engine::lint_texts(&[("live.json".to_string(), text.clone())], &opts);
+    let wanted: Vec<&str> = described.iter().filter_map(|t| t["taskArn"].as_str()).collect();
+    let mut list = crate::explain::audit::explain_snapshot_tasks(cat, &text, &report.findings, &report.rules, &|arn| {
+        wanted.contains(&arn)
+    });
+    if !without_context.is_empty() {
+        let doc = serde_json::json!([{"tasks": without_context}]);
+        let source = crate::explain::run::Source::Document(doc_name, doc.to_string());
+        let outcome = crate::explain::run::run(cat, &[source], &[], u64::MAX);
+        notes.push(format!(
+            "{} task{} explained without the account around {} (its task definition is no longer in use)",
+            outcome.explanations.len(),
+            if outcome.explanations.len() == 1 { "" } else { "s" },
+            if outcome.explanations.len() == 1 { "it" } else { "them" }
+        ));
+        list.extend(outcome.explanations);
+    }
+    let running = described.iter().filter(|t| t["lastStatus"] != "STOPPED").count();
+    if running > 0 {
+        notes.push(format!("{running} task{} not stopped, not explained", if running == 1 { " is" } else { "s are" }));
+    }
+    Ok(Live::Explained(list, notes))
 }
 
 async fn connect(live: &LiveArgs) -> crate::live::aws::Aws {
@@ -951,22 +1059,34 @@ fn explain(args: ExplainArgs) -> i32 {
     }
     sources.extend(args.files.iter().map(|f| run::Source::File(f.clone())));
     sources.extend(args.lines.iter().map(|f| run::Source::Lines(f.clone())));
+    let mut live_explained = Vec::new();
+    let mut live_notes = Vec::new();
     if !args.tasks.is_empty() || args.recent {
-        match read_tasks_live(&args.live, &args.tasks, args.recent) {
-            Ok(doc) => sources.push(doc),
+        match explain_tasks_live(&args.live, &args.tasks, args.recent, &cat) {
+            Ok(Live::Explained(list, notes)) => {
+                live_explained = list;
+                live_notes = notes;
+            }
+            Ok(Live::WithoutContext(doc, why)) => {
+                live_notes
+                    .push(format!("the account around the tasks could not be read ({why}); explained without it"));
+                sources.push(doc);
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 return 2;
             }
         }
     }
-    if sources.is_empty() {
+    if sources.is_empty() && live_explained.is_empty() && live_notes.is_empty() {
         eprintln!(
             "error: nothing to explain: give a reason, --file, --lines, --task, --recent or `-` for stdin (see `ecs-triage explain --help`)"
         );
         return 2;
     }
-    let outcome = run::run(&cat, &sources, &args.task_definitions, args.max_file_size.saturating_mul(1024 * 1024));
+    let mut outcome = run::run(&cat, &sources, &args.task_definitions, args.max_file_size.saturating_mul(1024 * 1024));
+    outcome.explanations.extend(live_explained);
+    outcome.notes.extend(live_notes);
     for e in &outcome.errors {
         print_error(err_color, e);
     }

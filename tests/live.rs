@@ -568,9 +568,24 @@ fn explain_reads_a_stopped_task() {
     let Some(url) = moto() else { return };
     let s = setup(&url);
     let (cluster, group) = s.cluster_with_log_group("explain");
-    let td = s.task_definition(&unique("job"), &group);
-    let arn = s.run_tasks(&cluster, &td, 1).remove(0);
-    let task = s.rt.block_on(async {
+    let role = s.role(&unique("explain-exec"), "ecs-tasks.amazonaws.com", &PULL_AND_LOG);
+    let td = s.task_definition_with_roles(&unique("job"), &group, &role, None);
+    // The seed's classic: a service in a public subnet (routed to an
+    // internet gateway) without a public IP, whose task could not reach ECR.
+    let (_, sg, _, _, public) = s.vpc(10, false);
+    let (subnets, groups) = (vec![public], vec![sg]);
+    let service = unique("api");
+    s.service_in(&cluster, &service, &td, &subnets, &groups, false);
+    let run = s
+        .ecs
+        .run_task()
+        .cluster(&cluster)
+        .task_definition(&td)
+        .group(format!("service:{service}"))
+        .launch_type(aws_sdk_ecs::types::LaunchType::Fargate)
+        .network_configuration(net(&subnets, &groups, false));
+    let arn = s.rt.block_on(run.send()).expect("run the task").tasks()[0].task_arn().unwrap().to_string();
+    s.rt.block_on(async {
         s.ecs
             .stop_task()
             .cluster(&cluster)
@@ -579,9 +594,8 @@ fn explain_reads_a_stopped_task() {
             .send()
             .await
             .expect("stop the task");
-        arn
     });
-    let out = ecs_triage(&["explain", "--endpoint-url", &url, "--task", &task, "--format", "json", "--stats"]);
+    let out = ecs_triage(&["explain", "--endpoint-url", &url, "--task", &arn, "--format", "json", "--stats"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}\n{}", String::from_utf8_lossy(&out.stdout));
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -591,6 +605,24 @@ fn explain_reads_a_stopped_task() {
     assert_eq!(e["category"], "network-path", "{e:#}");
     assert!(e["entry"].as_str().is_some_and(|id| id.starts_with("SR")), "{e:#}");
     assert!(stderr.contains("ecs:DescribeTasks") && stderr.contains("ecs:DescribeTaskDefinition"), "{stderr}");
+    // The account around the task decides: the network rules, run on the
+    // service's subnets, confirm the cause; those about the rest rule out.
+    let evidence = e["evidence"].to_string();
+    assert!(evidence.contains("ECS301 confirms"), "{evidence}");
+    assert!(evidence.contains("ruled out"), "{evidence}");
+    assert!(e["causes"][0]["confirmed_by"].to_string().contains("ECS301"), "{e:#}");
+    assert!(stderr.contains("ec2:DescribeRouteTables"), "{stderr}");
+
+    // A task no service started: the rules about launching cannot speak
+    // for it.
+    let lone = s.run_tasks(&cluster, &td, 1).remove(0);
+    s.rt.block_on(s.ecs.stop_task().cluster(&cluster).task(&lone).reason("CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref public.ecr.aws/nginx/nginx:1.27: failed to do request: Head \"https://public.ecr.aws/v2/nginx/nginx/manifests/1.27\": dial tcp 99.83.145.10:443: i/o timeout").send())
+        .expect("stop the task");
+    let out = ecs_triage(&["explain", "--endpoint-url", &url, "--task", &lone, "--format", "json"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let evidence = doc["explanations"][0]["evidence"].to_string();
+    assert!(evidence.contains("ECS301") && evidence.contains("not checked"), "{evidence}");
+    assert!(!evidence.contains("ECS301 confirms"), "{evidence}");
 }
 
 /// `exec-check` on a task started without ECS Exec, from a machine without

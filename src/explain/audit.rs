@@ -52,7 +52,7 @@ pub fn stopped_tasks(cat: &Catalog, path: &str, text: &str, findings: &[Reported
     let id = files.add(SourceFile::new(path.to_string(), text.to_string()));
     let tasks: Vec<Task> =
         read_snapshot_tasks(id, text).into_iter().filter(|t| t.last_status.str() == Some("STOPPED")).collect();
-    let not_loaded = not_loaded(text);
+    let facts = facts(text);
     let mut out = Stopped { total: tasks.len(), ..Stopped::default() };
     // One group per (reason record, who started the tasks, task definition).
     let mut groups: BTreeMap<(String, String, String), (Explanation, Vec<&Task>)> = BTreeMap::new();
@@ -73,51 +73,11 @@ pub fn stopped_tasks(cat: &Catalog, path: &str, text: &str, findings: &[Reported
         let first = tasks[0];
         let td = td_name(&td).to_string();
         let service = group.strip_prefix("service:").map(str::to_string);
-        // The audit's findings about this task's task definition, service
-        // or the task itself.
         let ids: Vec<&str> =
             tasks.iter().filter_map(|t| t.arn.str()).map(|a| a.rsplit('/').next().unwrap_or(a)).collect();
-        let related: Vec<&Reported> = findings
-            .iter()
-            .filter(|f| match f.resource.kind {
-                "task-definition" => f.resource.name == td,
-                "container" => f.resource.name.split_once('/').is_some_and(|(d, _)| d == td),
-                "service" => service.as_deref() == Some(f.resource.name.as_str()),
-                "task" => ids.contains(&f.resource.name.as_str()),
-                _ => false,
-            })
-            .collect();
+        let related = related(findings, &td, service.as_deref(), &ids);
         super::add_lint_evidence(&mut e, &related);
-        // What the audit's rules say about each cause: confirmations one by
-        // one, the rest grouped by why.
-        let mut lines: Vec<String> = Vec::new();
-        let mut grouped: Vec<(String, Vec<&str>)> = Vec::new();
-        for c in &e.causes {
-            for rule in c.rules.iter() {
-                if let Some(f) = related.iter().find(|f| &f.rule == rule) {
-                    let line = format!("{rule} confirms: {}", f.message);
-                    if !lines.contains(&line) {
-                        lines.push(line);
-                    }
-                    continue;
-                }
-                let status = if !rules_run.contains(rule) {
-                    "not checked (not selected)".to_string()
-                } else if let Some(why) = part_of(rule).and_then(|p| not_loaded.get(p)) {
-                    format!("not checked ({why})")
-                } else {
-                    "ruled out (they ran on what the audit read and found nothing)".to_string()
-                };
-                match grouped.iter_mut().find(|(s, _)| *s == status) {
-                    Some((_, rules)) if !rules.contains(&rule.as_str()) => rules.push(rule),
-                    Some(_) => {}
-                    None => grouped.push((status, vec![rule])),
-                }
-            }
-        }
-        for (status, rules) in grouped {
-            lines.push(format!("{}: {status}", rules.join(", ")));
-        }
+        let lines = rule_status(&e, &related, rules_run, &facts, service.as_deref());
         let who = match &service {
             Some(s) => format!("service `{s}`"),
             None if !group.is_empty() => format!("`{group}`"),
@@ -168,13 +128,127 @@ pub fn stopped_tasks(cat: &Catalog, path: &str, text: &str, findings: &[Reported
     out
 }
 
-/// The parts of the snapshot that could not be read, with why.
-fn not_loaded(text: &str) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
+/// The findings about a task's task definition (`family:revision`), its
+/// service, or the tasks themselves (by id).
+fn related<'f>(findings: &'f [Reported], td: &str, service: Option<&str>, ids: &[&str]) -> Vec<&'f Reported> {
+    findings
+        .iter()
+        .filter(|f| match f.resource.kind {
+            "task-definition" => f.resource.name == td,
+            "container" => f.resource.name.split_once('/').is_some_and(|(d, _)| d == td),
+            "service" => service == Some(f.resource.name.as_str()),
+            "task" => ids.contains(&f.resource.name.as_str()),
+            _ => false,
+        })
+        .collect()
+}
+
+/// What the rules say about each cause of `e`: confirmations one by one,
+/// the rest grouped by why (ruled out, or not checked and why).
+fn rule_status(
+    e: &Explanation,
+    related: &[&Reported],
+    rules_run: &[String],
+    facts: &Facts,
+    service: Option<&str>,
+) -> Vec<String> {
+    let launched_by_known_service = service.is_some_and(|s| facts.services.contains(s));
+    let mut lines: Vec<String> = Vec::new();
+    let mut grouped: Vec<(String, Vec<&str>)> = Vec::new();
+    for c in &e.causes {
+        for rule in c.rules.iter() {
+            if let Some(f) = related.iter().find(|f| &f.rule == rule) {
+                let line = format!("{rule} confirms: {}", f.message);
+                if !lines.contains(&line) {
+                    lines.push(line);
+                }
+                continue;
+            }
+            let status = if !rules_run.contains(rule) {
+                "not checked (not selected)".to_string()
+            } else if judges_launch(rule) && !launched_by_known_service {
+                "not checked (they judge how a service launches its tasks; this task's network and \
+                 settings are known only through its service)"
+                    .to_string()
+            } else if let Some(why) = part_of(rule).and_then(|p| facts.not_loaded.get(p)) {
+                format!("not checked ({why})")
+            } else {
+                "ruled out (they ran on what was read of the account and found nothing)".to_string()
+            };
+            match grouped.iter_mut().find(|(s, _)| *s == status) {
+                Some((_, rules)) if !rules.contains(&rule.as_str()) => rules.push(rule),
+                Some(_) => {}
+                None => grouped.push((status, vec![rule])),
+            }
+        }
+    }
+    for (status, rules) in grouped {
+        lines.push(format!("{}: {status}", rules.join(", ")));
+    }
+    lines
+}
+
+/// `explain --task` with the account as context: each stopped task of the
+/// snapshot that `wanted` keeps, explained, with the findings of the
+/// snapshot's lint as evidence and what its rules confirm, rule out or could
+/// not check.
+pub fn explain_snapshot_tasks(
+    cat: &Catalog,
+    text: &str,
+    findings: &[Reported],
+    rules_run: &[String],
+    wanted: &dyn Fn(&str) -> bool,
+) -> Vec<Explanation> {
+    let mut files = Sources::default();
+    let id = files.add(SourceFile::new(String::new(), text.to_string()));
+    let facts = facts(text);
+    read_snapshot_tasks(id, text)
+        .iter()
+        .filter(|t| t.last_status.str() == Some("STOPPED") && t.arn.str().is_some_and(wanted))
+        .map(|t| {
+            let mut e = explain_task(cat, t, &|_| None);
+            let td = td_name(t.task_definition.str().unwrap_or_default()).to_string();
+            let service = t.group.str().and_then(|g| g.strip_prefix("service:"));
+            let arn = t.arn.str().unwrap_or_default();
+            let ids = [arn.rsplit('/').next().unwrap_or(arn)];
+            let related = related(findings, &td, service, &ids);
+            super::add_lint_evidence(&mut e, &related);
+            let lines = rule_status(&e, &related, rules_run, &facts, service);
+            // The findings' own lines point into the in-memory snapshot:
+            // the rule statuses say the same without them.
+            e.evidence.retain(|l| !l.starts_with("lint: "));
+            e.evidence.extend(lines);
+            e
+        })
+        .collect()
+}
+
+/// What the rule statuses need to know of the snapshot.
+#[derive(Default)]
+struct Facts {
+    /// The parts that could not be read, with why.
+    not_loaded: BTreeMap<String, String>,
+    /// The services read, by name.
+    services: std::collections::BTreeSet<String>,
+}
+
+fn facts(text: &str) -> Facts {
+    let mut out = Facts::default();
     let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else { return out };
     for n in v.get("notLoaded").and_then(|n| n.as_array()).into_iter().flatten() {
         let s = |k: &str| n.get(k).and_then(|x| x.as_str()).unwrap_or_default();
-        out.entry(s("part").to_string()).or_insert_with(|| format!("{} failed: {}", s("action"), s("message")));
+        out.not_loaded
+            .entry(s("part").to_string())
+            .or_insert_with(|| format!("{} failed: {}", s("action"), s("message")));
     }
+    let services = v.pointer("/ecs/services").and_then(|s| s.as_array()).into_iter().flatten();
+    out.services.extend(services.filter_map(|s| s.get("serviceName").and_then(|n| n.as_str()).map(String::from)));
     out
+}
+
+/// Rules that judge how tasks are launched (network, load balancing,
+/// service settings) rather than the task definition: they speak for a
+/// stopped task only through the service that started it.
+fn judges_launch(rule: &str) -> bool {
+    ["ECS2", "ECS3", "ECS8"].iter().any(|p| rule.starts_with(p))
 }
