@@ -19,6 +19,8 @@ Examples:
   ecs-triage lint - < taskdef.json                    read stdin
   ecs-triage lint deploy/ --select ECS1,ECS4 --ignore ECS401
   ecs-triage lint deploy/ --fail-on warning           fail the build on warnings too
+  ecs-triage lint taskdef.json service.json --live    with the account as context: do the roles,
+                                                      log groups, secrets, image, subnets exist?
 
 Inputs are recognised by shape: task definitions (register-task-definition input or
 describe-task-definition output), services (create-service / update-service input or
@@ -35,7 +37,8 @@ Examples:
   aws ecs describe-tasks --cluster c --tasks t | ecs-triage explain -
   ecs-triage explain --lines reasons.txt          one reason per line; repeats are counted
   ecs-triage explain --file tasks.json --task-definition taskdef.json --format json
-  ecs-triage explain --task arn:aws:ecs:eu-west-1:123456789012:task/prod/0f3c...   read it live
+  ecs-triage explain --task arn:aws:ecs:eu-west-1:123456789012:task/prod/0f3c...   read it live,
+                                                  with its cluster: which causes the account confirms
   ecs-triage explain --cluster prod --recent     every task the cluster lists as stopped (~1 hour)
   ecs-triage explain --schedule 'cron(0 3 ? * MON-FRI *)'   is it valid, when does it fire
   ecs-triage explain --schedule 'cron(0 9 * * ? *)' --scheduler --timezone Europe/Berlin
@@ -60,9 +63,11 @@ Examples:
 It reads, and only reads: ECS clusters, services, the task definitions in use, running
 and recently stopped tasks, the CloudWatch log groups and the IAM task and execution
 roles (with their policies) the task definitions name, and the network around the tasks
-(subnets, route tables, gateways, VPC endpoints, security groups, network ACLs), and
-whether the secrets, parameters and private ECR images they reference exist (never the
-values of secrets).
+(subnets, route tables, gateways, VPC endpoints, security groups, network ACLs), the
+EventBridge rules that target the clusters, the services' target groups, load balancers
+and listeners, and whether the secrets, parameters and private ECR images they reference
+exist (never the values of secrets). Tasks stopped in the last hour are explained as SR…
+findings, with the causes the other findings confirm or rule out.
 docs/iam-policy.json lists every action. The lint rules run on what it read, with the
 account as context: a log group that is not there does not exist. A read that is denied
 becomes a \"not checked\" note and the audit goes on.
