@@ -8,8 +8,9 @@
 //! services), 50 log groups and one execution role, in the default VPC. Known
 //! defects are planted: 5 task definitions (used by 8 or 9 services each) name
 //! a log group that does not exist, and the stopped tasks of cluster
-//! `bench-0` failed to pull their image (i/o timeout), the rest stopped with
-//! an application error. Then runs `ecs-triage audit --stats` with the
+//! `bench-0` failed to pull their image (i/o timeout, `TaskFailedToStart`),
+//! the rest stopped with an application error (exit code 1,
+//! `EssentialContainerExited`). Then runs `ecs-triage audit --stats` with the
 //! release binary and checks:
 //!
 //! - the audit completes (exit 0 or 1);
@@ -288,6 +289,24 @@ fn peers(url: &str, snap: &Value, ours: Duration) {
     }
 }
 
+/// Sets a task's fields through the moto extension's endpoint
+/// (`scripts/moto/server.py`), with a plain HTTP/1.1 request.
+fn set_task(url: &str, cluster: &str, task: &str, set: Value) {
+    use std::io::{Read, Write};
+    let addr = url.strip_prefix("http://").unwrap();
+    let body = serde_json::json!({"cluster": cluster, "task": task, "set": set}).to_string();
+    let mut conn = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        conn,
+        "POST /ecs-triage/task HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200"), "{answer}");
+}
+
 async fn build(url: &str) {
     let conf = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .endpoint_url(url)
@@ -422,8 +441,17 @@ async fn build(url: &str) {
         } else {
             "Essential container in task exited"
         };
+        // As ECS records them: a failed pull stops the task before it
+        // starts; an application error is an essential container's exit.
+        let (stop_code, exit_code) =
+            if c == 0 { ("TaskFailedToStart", None) } else { ("EssentialContainerExited", Some(1)) };
         for arn in arns {
-            ecs.stop_task().cluster(&cluster).task(arn).reason(reason).send().await.unwrap();
+            ecs.stop_task().cluster(&cluster).task(&arn).reason(reason).send().await.unwrap();
+            let mut set = serde_json::json!({"stopCode": stop_code});
+            if let Some(code) = exit_code {
+                set["containers"] = serde_json::json!({"app": {"exitCode": code}});
+            }
+            set_task(url, &cluster, &arn, set);
         }
     }
 }
