@@ -307,6 +307,14 @@ pub fn load(file: FileId, t: &Template<'_>, resolver: &Resolver<'_, '_>, ctx: &m
                     ctx.stores.repositories.push(Repository { arn, at, policy });
                 }
             }
+            "AWS::ECS::Cluster" => {
+                let (Some(name), Some(arn)) =
+                    (resolver.physical_id(&res.id, None), resolver.physical_id(&res.id, Some("Arn")))
+                else {
+                    continue;
+                };
+                ctx.clusters.push(crate::model::snapshot::exec_configuration(r, &o, arn, name));
+            }
             "AWS::Logs::LogGroup" => ctx.logs.groups.push(LogGroup {
                 name: F::known(id(), at),
                 at,

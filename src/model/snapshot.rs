@@ -229,36 +229,42 @@ fn read_elb(r: &mut Reader, b: &Obj<'_, '_>, elb: &mut Elb) {
 
 /// A cluster of `describe-clusters` output, with its exec configuration.
 fn read_cluster(r: &mut Reader, c: Obj<'_, '_>) -> Cluster {
+    let arn = r.string(&c, "clusterArn").str().unwrap_or_default().to_string();
+    let name = r.string(&c, "clusterName").str().unwrap_or_default().to_string();
+    exec_configuration(r, &c, arn, name)
+}
+
+/// A cluster's ECS Exec configuration, from `configuration` (the API's
+/// spelling, or the template's with the reader in PascalCase).
+pub(crate) fn exec_configuration(r: &mut Reader, c: &Obj<'_, '_>, arn: String, name: String) -> Cluster {
     let at = c.at;
     let exec = r
-        .member(&c, "configuration")
+        .member(c, "configuration")
         .and_then(|m| r.as_obj(&m.value, "configuration"))
         .and_then(|conf| r.member(&conf, "executeCommandConfiguration"))
         .and_then(|m| r.as_obj(&m.value, "executeCommandConfiguration"));
-    let (mut kms, mut logging, mut group, mut bucket, mut prefix) =
-        (F::absent(at), F::absent(at), F::absent(at), F::absent(at), F::absent(at));
-    let mut encryption = F::absent(at);
+    let mut cluster = Cluster {
+        arn,
+        name,
+        at,
+        exec_kms_key: F::absent(at),
+        exec_logging: F::absent(at),
+        exec_log_group: F::absent(at),
+        exec_s3_bucket: F::absent(at),
+        exec_s3_prefix: F::absent(at),
+        exec_s3_encryption: F::absent(at),
+    };
     if let Some(x) = exec {
-        kms = r.string(&x, "kmsKeyId");
-        logging = r.string(&x, "logging");
+        cluster.exec_kms_key = r.string(&x, "kmsKeyId");
+        cluster.exec_logging = r.string(&x, "logging");
         if let Some(lc) = r.member(&x, "logConfiguration").and_then(|m| r.as_obj(&m.value, "logConfiguration")) {
-            group = r.string(&lc, "cloudWatchLogGroupName");
-            bucket = r.string(&lc, "s3BucketName");
-            prefix = r.string(&lc, "s3KeyPrefix");
-            encryption = r.boolean(&lc, "s3EncryptionEnabled");
+            cluster.exec_log_group = r.string(&lc, "cloudWatchLogGroupName");
+            cluster.exec_s3_bucket = r.string(&lc, "s3BucketName");
+            cluster.exec_s3_prefix = r.string(&lc, "s3KeyPrefix");
+            cluster.exec_s3_encryption = r.boolean(&lc, "s3EncryptionEnabled");
         }
     }
-    Cluster {
-        arn: r.string(&c, "clusterArn").str().unwrap_or_default().to_string(),
-        name: r.string(&c, "clusterName").str().unwrap_or_default().to_string(),
-        at,
-        exec_kms_key: kms,
-        exec_logging: logging,
-        exec_log_group: group,
-        exec_s3_bucket: bucket,
-        exec_s3_prefix: prefix,
-        exec_s3_encryption: encryption,
-    }
+    cluster
 }
 
 /// A task of `describe-tasks` output.

@@ -5,8 +5,8 @@
 //! container works with the task role's credentials, so it is the task
 //! role that needs `kms:Decrypt` on the key and the logging permissions.
 //!
-//! Checked where the cluster is known (live mode, or a snapshot) and the
-//! task role's policies are loaded.
+//! Checked where the cluster is known (live mode, a snapshot, or a template
+//! that declares it) and the task role's policies are loaded.
 
 use crate::model::F;
 use crate::model::context::Cluster;
@@ -52,11 +52,12 @@ fn needed(c: &Cluster) -> Vec<(&'static str, String)> {
     out
 }
 
-/// What the configuration names, for evidence.
-fn configured(c: &Cluster) -> Vec<String> {
+/// What the configuration names, for evidence (a template's resources by
+/// logical id).
+fn configured(cx: &Ctx<'_>, c: &Cluster) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(k) = c.exec_kms_key.str() {
-        out.push(format!("encrypts sessions with KMS key `{k}`"));
+        out.push(format!("encrypts sessions with KMS key `{}`", cx.inv.context.label(k)));
     }
     if c.exec_logging.str() == Some("OVERRIDE") {
         if let Some(g) = c.exec_log_group.str() {
@@ -136,7 +137,7 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
         f.evidence(format!(
             "{} enables ECS Exec in cluster `{cluster_name}`, which {}",
             cx.launcher_label(l),
-            join(&configured(cluster))
+            join(&configured(cx, cluster))
         ));
         f.evidence(role.policies_line("task role"));
         for v in &failing {
