@@ -6,50 +6,60 @@
 //! role that needs `kms:Decrypt` on the key and the logging permissions.
 //!
 //! Checked where the cluster is known (live mode, a snapshot, or a template
-//! that declares it) and the task role's policies are loaded.
+//! that declares it) and the task role's policies are loaded; the KMS key
+//! only where the inputs declare it with its key policy (a template), since
+//! a key policy may grant the role what its own policies do not.
 
 use crate::model::F;
 use crate::model::context::Cluster;
 use crate::rules::ecs5::access::{self, Verdict};
 use crate::rules::{Ctx, Sink, td_resource, ticked};
 
-/// What the configuration asks of the task role: (action, resource).
-fn needed(c: &Cluster) -> Vec<(&'static str, String)> {
-    // arn:partition:ecs:region:account:cluster/name
-    let parts: Vec<&str> = c.arn.splitn(6, ':').collect();
-    let (partition, region, account) = match parts.as_slice() {
-        [_, p, _, r, a, _] => (*p, *r, *a),
-        _ => ("aws", "*", "*"),
-    };
+/// What the configuration asks of the task role: an action and the
+/// resources that stand for the one the agent uses (the most permissive
+/// answer counts). The KMS key comes separately ([`key_of`]).
+fn needed(c: &Cluster) -> Vec<(&'static str, Vec<String>)> {
+    let (partition, region, account) = parts(c);
     let mut out = Vec::new();
-    if let Some(key) = c.exec_kms_key.str().filter(|k| !k.is_empty()) {
-        let arn = if key.starts_with("arn:") {
-            key.to_string()
-        } else if key.starts_with("alias/") {
-            // The key an alias points to is not known here.
-            "*".to_string()
-        } else {
-            format!("arn:{partition}:kms:{region}:{account}:key/{key}")
-        };
-        out.push(("kms:Decrypt", arn));
-    }
     if c.exec_logging.str() == Some("OVERRIDE") {
         if let Some(group) = c.exec_log_group.str().filter(|g| !g.is_empty()) {
-            let arn = format!("arn:{partition}:logs:{region}:{account}:log-group:{group}:*");
-            out.push(("logs:DescribeLogGroups", "*".to_string()));
+            let base = format!("arn:{partition}:logs:{region}:{account}:log-group");
+            out.push(("logs:DescribeLogGroups", vec![format!("{base}:*"), "*".to_string()]));
+            // The group, and a stream in it (policies name either).
+            let in_group = vec![format!("{base}:{group}:*"), format!("{base}:{group}:log-stream:ecs-execute-command")];
             for a in ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"] {
-                out.push((a, arn.clone()));
+                out.push((a, in_group.clone()));
             }
         }
         if let Some(bucket) = c.exec_s3_bucket.str().filter(|b| !b.is_empty()) {
+            // The agent writes `<prefix><session id>.log`.
             let prefix = c.exec_s3_prefix.str().unwrap_or_default();
-            out.push(("s3:PutObject", format!("arn:{partition}:s3:::{bucket}/{prefix}*")));
+            out.push(("s3:PutObject", vec![format!("arn:{partition}:s3:::{bucket}/{prefix}ecs-execute-command.log")]));
             if c.exec_s3_encryption.is_true() {
-                out.push(("s3:GetEncryptionConfiguration", format!("arn:{partition}:s3:::{bucket}")));
+                out.push(("s3:GetEncryptionConfiguration", vec![format!("arn:{partition}:s3:::{bucket}")]));
             }
         }
     }
     out
+}
+
+/// The partition, Region and account of the cluster's ARN
+/// (`arn:partition:ecs:region:account:cluster/name`).
+fn parts(c: &Cluster) -> (&str, &str, &str) {
+    let parts: Vec<&str> = c.arn.splitn(6, ':').collect();
+    match parts.as_slice() {
+        [_, p, _, r, a, _] => (p, r, a),
+        _ => ("aws", "*", "*"),
+    }
+}
+
+/// The cluster's exec KMS key, when the inputs hold it with its key policy:
+/// a key policy can grant the role what its own policies do not, so a key
+/// whose policy is not known is not judged (an audit does not read key
+/// policies).
+fn key_of<'a>(cx: &Ctx<'a>, c: &Cluster) -> Option<&'a crate::model::context::KmsKey> {
+    let key = c.exec_kms_key.str().filter(|k| !k.is_empty())?;
+    cx.inv.context.stores.key(key).filter(|k| k.policy.get().is_some() || k.policy.is_missing())
 }
 
 /// What the configuration names, for evidence (a template's resources by
@@ -112,12 +122,21 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
         }
         seen.push(key);
         let needs = needed(cluster);
-        if needs.is_empty() {
+        let key = key_of(cx, cluster);
+        if needs.is_empty() && key.is_none() {
             continue;
         }
         let Some(role) = access::role(cx, task_role) else { continue };
-        let failing: Vec<Verdict> =
-            needs.iter().map(|(a, r)| role.may(a, std::slice::from_ref(r))).filter(Verdict::fails).collect();
+        let mut failing: Vec<Verdict> = needs.iter().map(|(a, r)| role.may(a, r)).filter(Verdict::fails).collect();
+        if let Some(k) = key {
+            let v = role.may("kms:Decrypt", std::slice::from_ref(&k.arn));
+            let granted_by_key = k.policy.get().is_some_and(|p| {
+                crate::rules::ecs5::access::resource_policy_may_allow(p, &role.role.arn, "kms:Decrypt", &k.arn)
+            });
+            if v.fails() && !granted_by_key {
+                failing.insert(0, v);
+            }
+        }
         if failing.is_empty() {
             continue;
         }
