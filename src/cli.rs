@@ -183,9 +183,10 @@ pub struct LintArgs {
     #[arg(long = "parameter", value_name = "KEY=VALUE", value_parser = parse_key_value)]
     pub parameters: Vec<(String, String)>,
 
-    /// The region `AWS::Region` stands for in templates, and the Region `--live` reads
-    #[arg(long, default_value = "us-east-1", value_name = "REGION", env = "AWS_REGION")]
-    pub region: String,
+    /// The Region: what `AWS::Region` stands for in templates [default: us-east-1], and the
+    /// Region `--live` reads [default: aws-config's chain: AWS_REGION, then the profile's]
+    #[arg(long, value_name = "REGION", env = "AWS_REGION")]
+    pub region: Option<String>,
 
     #[command(flatten)]
     pub live: LintLive,
@@ -483,39 +484,74 @@ fn lint(args: LintArgs) -> i32 {
         }
         let texts: Vec<Result<String, crate::finding::InputError>> =
             found.targets.iter().map(|t| crate::source::discover::read(t, opts.max_file_bytes)).collect();
-        let (tds, launchers) = live_inputs(&texts);
+        // The account is read around the JSON ECS inputs and linted with
+        // them alone: a template's context is its own (what it declares,
+        // and what it does not is unknown, not missing).
+        let parsed: Vec<Option<serde_json::Value>> = texts.iter().map(|t| live_input(t.as_ref().ok()?)).collect();
+        let (with, without): (Vec<usize>, Vec<usize>) = (0..texts.len()).partition(|&i| parsed[i].is_some());
+        let (tds, launchers) = live_inputs(parsed.iter().flatten());
+        let pick =
+            |idx: &[usize]| -> (Vec<crate::source::discover::Target>, Vec<Result<String, crate::finding::InputError>>) {
+                (
+                    idx.iter().map(|&i| found.targets[i].clone()).collect(),
+                    idx.iter().map(|&i| texts[i].clone()).collect(),
+                )
+            };
+        let (live_targets, live_texts) = pick(&with);
+        let (other_targets, other_texts) = pick(&without);
+        let mut report = engine::lint_with_context(&other_targets, &other_texts, found.errors, &[], opts);
         if tds.is_empty() && launchers.is_empty() {
             eprintln!(
                 "note: --live: no task definition, service or run-task input in JSON among the inputs; linted without the account"
             );
-            return engine::lint_with_context(&found.targets, &texts, found.errors, &[], opts);
+            return report;
         }
-        match read_context_live(&args, &tds, &launchers) {
+        let live = match read_context_live(&args, &tds, &launchers) {
             Ok(snap) => {
                 let account = snap.get("account").and_then(|a| a.as_str()).unwrap_or("account").to_string();
+                let region = snap.get("region").and_then(|a| a.as_str()).unwrap_or("region").to_string();
                 let mut text = serde_json::to_string_pretty(&snap).expect("a JSON value serializes");
                 text.push('\n');
-                let context = [(format!("live-context-{account}-{}.json", args.region), text)];
-                engine::lint_with_context(&found.targets, &texts, found.errors, &context, opts)
+                let context = [(format!("live-context-{account}-{region}.json"), text)];
+                engine::lint_with_context(&live_targets, &live_texts, Vec::new(), &context, opts)
             }
             Err(e) => {
-                let mut errors = found.errors;
-                errors.push(crate::finding::InputError {
+                let mut r = engine::lint_with_context(&live_targets, &live_texts, Vec::new(), &[], opts);
+                r.errors.push(crate::finding::InputError {
                     location: crate::source::Position::file_only("--live"),
                     message: e,
                 });
-                let mut report = engine::lint_with_context(&found.targets, &texts, Vec::new(), &[], opts);
-                report.errors.extend(errors);
-                report
+                r
             }
-        }
+        };
+        report.findings.extend(live.findings);
+        report.errors.extend(live.errors);
+        report.errors.sort();
+        report.skipped.extend(live.skipped);
+        report.files += live.files;
+        report.rules = live.rules;
+        report
     })
+}
+
+/// A JSON input `lint --live` reads the account around: a task definition,
+/// a service or a run-task input (or a list or `describe-*` output of them),
+/// not a template. A byte-order mark is allowed, as the loader allows it.
+fn live_input(text: &str) -> Option<serde_json::Value> {
+    let v: serde_json::Value = serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(text)).ok()?;
+    let is_template =
+        |v: &serde_json::Value| v.get("Resources").is_some() || v.get("AWSTemplateFormatVersion").is_some();
+    if is_template(&v) {
+        return None;
+    }
+    let (tds, launchers) = live_inputs(std::iter::once(&v));
+    (!tds.is_empty() || !launchers.is_empty()).then_some(v)
 }
 
 /// The task definitions (describe shape) and launchers (services and
 /// run-task inputs, for their networks and load balancers) of JSON inputs.
-fn live_inputs(
-    texts: &[Result<String, crate::finding::InputError>],
+fn live_inputs<'v>(
+    docs: impl Iterator<Item = &'v serde_json::Value>,
 ) -> (Vec<serde_json::Value>, Vec<serde_json::Value>) {
     use serde_json::Value;
     let (mut tds, mut launchers) = (Vec::new(), Vec::new());
@@ -536,10 +572,8 @@ fn live_inputs(
             _ => {}
         }
     }
-    for t in texts.iter().flatten() {
-        if let Ok(v) = serde_json::from_str::<Value>(t) {
-            visit(&v, &mut tds, &mut launchers);
-        }
+    for v in docs {
+        visit(v, &mut tds, &mut launchers);
     }
     (tds, launchers)
 }
@@ -554,7 +588,7 @@ fn read_context_live(
         clusters: Vec::new(),
         services: Vec::new(),
         profile: args.live.profile.clone(),
-        region: Some(args.region.clone()),
+        region: args.region.clone(),
         endpoint_url: args.live.endpoint_url.clone(),
         concurrency: args.live.concurrency,
         timeout: args.live.timeout,
@@ -597,7 +631,7 @@ fn with_options(args: &LintArgs, run: impl FnOnce(&Config, &Options<'_>) -> engi
         }
     };
     let env = crate::cfn::resolve::Env {
-        region: args.region.clone(),
+        region: args.region.clone().unwrap_or_else(|| "us-east-1".into()),
         parameters: args.parameters.iter().cloned().collect(),
         ..Default::default()
     };
@@ -943,7 +977,7 @@ fn exec_check(mut args: ExecCheckArgs) -> i32 {
         stdin_filename: "<stdin>".into(),
         max_file_size: 1024,
         parameters: Vec::new(),
-        region: args.live.region.clone().unwrap_or_else(|| "us-east-1".into()),
+        region: args.live.region.clone(),
         live: LintLive::default(),
     };
     // The findings about this task, its service and its task definition.
@@ -1031,7 +1065,7 @@ fn audit(args: AuditArgs) -> i32 {
         stdin_filename: "<stdin>".into(),
         max_file_size: 1024,
         parameters: Vec::new(),
-        region: args.live.region.unwrap_or_else(|| "us-east-1".into()),
+        region: args.live.region,
         live: LintLive::default(),
     };
     lint_texts(lint_args, texts)

@@ -918,6 +918,35 @@ fn lint_live_uses_the_account_as_context() {
     // Without --live the same files say nothing about the account.
     let out = ecs_triage(&["lint", bad, good, "--format", "json", "--no-config"]);
     assert!(findings(&out).iter().all(|f| !["ECS403", "ECS506"].contains(&f["rule"].as_str().unwrap())));
+    // A template beside them keeps its own context: what it does not
+    // declare is unknown, not missing, with or without --live.
+    let template = dir.path().join("stack.yaml");
+    std::fs::write(
+        &template,
+        format!(
+            "Resources:\n  Td:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      Family: from-stack\n      \
+             RequiresCompatibilities: [FARGATE]\n      NetworkMode: awsvpc\n      Cpu: 256\n      Memory: 512\n      \
+             ExecutionRoleArn: {role}\n      ContainerDefinitions:\n        - Name: app\n          \
+             Image: public.ecr.aws/nginx/nginx:1.27\n          LogConfiguration:\n            LogDriver: awslogs\n            \
+             Options: {{awslogs-group: {present}, awslogs-region: us-east-1, awslogs-stream-prefix: app}}\n"
+        ),
+    )
+    .unwrap();
+    let template = template.to_str().unwrap();
+    let of_template = |out: &Output| {
+        let mut v: Vec<String> = findings(out)
+            .iter()
+            .filter(|f| f["location"]["file"] == template)
+            .map(|f| format!("{} {}", f["rule"], f["message"]))
+            .collect();
+        v.sort();
+        v
+    };
+    let alone = ecs_triage(&["lint", template, "--format", "json", "--no-config"]);
+    let beside =
+        ecs_triage(&["lint", template, bad, "--live", "--endpoint-url", &url, "--format", "json", "--no-config"]);
+    assert_eq!(of_template(&beside), of_template(&alone));
+    assert!(findings(&beside).iter().any(|f| f["rule"] == "ECS506" && f["location"]["file"] == bad));
     // An account that cannot be read is an error, and the files are still
     // linted: the report is written.
     let broken = dir.path().join("broken.json");
