@@ -45,6 +45,7 @@ fn task_with_container(text: &str, exit: Option<i64>) -> Task {
     Task {
         at: AT,
         arn: s("arn:aws:ecs:us-east-1:123456789012:task/c/0123"),
+        cluster: none(),
         task_definition: none(),
         group: none(),
         started_by: none(),

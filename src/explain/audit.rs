@@ -26,18 +26,21 @@ pub struct Stopped {
     pub total: usize,
 }
 
-/// The part of a snapshot each rule family reads; `None`: the inputs alone.
-fn part_of(rule: &str) -> Option<&'static str> {
-    Some(match rule {
-        "ECS504" => "secrets",
-        "ECS505" => "images",
-        r if r.starts_with("ECS3") => "ec2",
-        r if r.starts_with("ECS40") => "logs",
-        r if r.starts_with("ECS5") || r.starts_with("ECS6") => "iam",
-        r if r.starts_with("ECS7") => "events",
-        r if r.starts_with("ECS8") => "elb",
-        _ => return None,
-    })
+/// The parts of a snapshot a rule reads (beyond the task definition).
+fn parts_of(rule: &str) -> &'static [&'static str] {
+    match rule {
+        "ECS504" => &["secrets"],
+        "ECS505" => &["images"],
+        "ECS403" | "ECS406" | "ECS407" => &["logs"],
+        "ECS404" | "ECS405" => &["logs", "iam"],
+        "ECS606" | "ECS611" => &["iam"],
+        "ECS805" => &["elb", "ec2"],
+        r if r.starts_with("ECS208") || r.starts_with("ECS3") => &["ec2"],
+        r if r.starts_with("ECS5") => &["iam"],
+        r if r.starts_with("ECS7") => &["events"],
+        r if r.starts_with("ECS8") => &["elb"],
+        _ => &[],
+    }
 }
 
 /// `family:revision` of a task definition ARN.
@@ -54,8 +57,10 @@ pub fn stopped_tasks(cat: &Catalog, path: &str, text: &str, findings: &[Reported
         read_snapshot_tasks(id, text).into_iter().filter(|t| t.last_status.str() == Some("STOPPED")).collect();
     let facts = facts(text);
     let mut out = Stopped { total: tasks.len(), ..Stopped::default() };
-    // One group per (reason record, who started the tasks, task definition).
-    let mut groups: BTreeMap<(String, String, String), (Explanation, Vec<&Task>)> = BTreeMap::new();
+    // One group per (reason record, cluster, who started the tasks, task
+    // definition).
+    type Key = (String, String, String, String);
+    let mut groups: BTreeMap<Key, (Explanation, Vec<&Task>)> = BTreeMap::new();
     for t in &tasks {
         let e = explain_task(cat, t, &|_| None);
         if e.benign {
@@ -64,22 +69,24 @@ pub fn stopped_tasks(cat: &Catalog, path: &str, text: &str, findings: &[Reported
         }
         let key = (
             e.entry.clone().unwrap_or_else(|| e.input.clone()),
+            t.cluster.str().unwrap_or_default().to_string(),
             t.group.str().unwrap_or_default().to_string(),
             t.task_definition.str().unwrap_or_default().to_string(),
         );
         groups.entry(key).or_insert_with(|| (e, Vec::new())).1.push(t);
     }
-    for ((_, group, td), (mut e, tasks)) in groups {
+    for ((_, cluster, group, td), (mut e, tasks)) in groups {
         let first = tasks[0];
         let td = td_name(&td).to_string();
         let service = group.strip_prefix("service:").map(str::to_string);
         let ids: Vec<&str> =
             tasks.iter().filter_map(|t| t.arn.str()).map(|a| a.rsplit('/').next().unwrap_or(a)).collect();
-        let related = related(findings, &td, service.as_deref(), &ids);
+        let service = service.map(|s| (cluster.clone(), s));
+        let related = related(findings, &td, service.as_ref(), &ids, &facts);
         super::add_lint_evidence(&mut e, &related);
-        let lines = rule_status(&e, &related, rules_run, &facts, service.as_deref());
+        let lines = rule_status(&e, &related, rules_run, &facts, Subject { service: service.as_ref(), task: first });
         let who = match &service {
-            Some(s) => format!("service `{s}`"),
+            Some((c, s)) => format!("service `{s}` (cluster `{}`)", c.rsplit('/').next().unwrap_or(c)),
             None if !group.is_empty() => format!("`{group}`"),
             None => format!("task definition `{td}`"),
         };
@@ -87,7 +94,10 @@ pub fn stopped_tasks(cat: &Catalog, path: &str, text: &str, findings: &[Reported
         let shown: Vec<String> = ids.iter().take(3).map(|i| format!("`{i}`")).collect();
         let message = format!(
             "{} of {who} stopped: {}",
-            if count == 1 { format!("Task {}", shown[0]) } else { format!("{count} tasks") },
+            match shown.first() {
+                Some(id) if count == 1 => format!("Task {id}"),
+                _ => format!("{count} tasks"),
+            },
             e.title
         );
         let mut evidence = vec![format!("stoppedReason: {}", e.input)];
@@ -129,18 +139,33 @@ pub fn stopped_tasks(cat: &Catalog, path: &str, text: &str, findings: &[Reported
 }
 
 /// The findings about a task's task definition (`family:revision`), its
-/// service, or the tasks themselves (by id).
-fn related<'f>(findings: &'f [Reported], td: &str, service: Option<&str>, ids: &[&str]) -> Vec<&'f Reported> {
+/// service (cluster and name: service names repeat across clusters), or
+/// the tasks themselves (by id).
+fn related<'f>(
+    findings: &'f [Reported],
+    td: &str,
+    service: Option<&(String, String)>,
+    ids: &[&str],
+    facts: &Facts,
+) -> Vec<&'f Reported> {
     findings
         .iter()
         .filter(|f| match f.resource.kind {
             "task-definition" => f.resource.name == td,
             "container" => f.resource.name.split_once('/').is_some_and(|(d, _)| d == td),
-            "service" => service == Some(f.resource.name.as_str()),
+            "service" => service.is_some_and(|(c, s)| {
+                *s == f.resource.name && f.location.line.is_some_and(|l| facts.cluster_of_service_at(l) == Some(c))
+            }),
             "task" => ids.contains(&f.resource.name.as_str()),
             _ => false,
         })
         .collect()
+}
+
+/// The task a cause is judged for, and the service that started it.
+struct Subject<'a> {
+    service: Option<&'a (String, String)>,
+    task: &'a Task,
 }
 
 /// What the rules say about each cause of `e`: confirmations one by one,
@@ -150,9 +175,12 @@ fn rule_status(
     related: &[&Reported],
     rules_run: &[String],
     facts: &Facts,
-    service: Option<&str>,
+    of: Subject<'_>,
 ) -> Vec<String> {
-    let launched_by_known_service = service.is_some_and(|s| facts.services.contains(s));
+    let launched_by_known_service = of.service.is_some_and(|s| facts.services.contains(s));
+    let td_read = of.task.task_definition.str().is_some_and(|td| facts.task_definitions.contains(td));
+    let private_ecr_here = !of.task.containers.is_empty()
+        && of.task.containers.iter().all(|c| c.image.str().is_some_and(|i| facts.is_private_ecr_here(i)));
     let mut lines: Vec<String> = Vec::new();
     let mut grouped: Vec<(String, Vec<&str>)> = Vec::new();
     for c in &e.causes {
@@ -166,11 +194,15 @@ fn rule_status(
             }
             let status = if !rules_run.contains(rule) {
                 "not checked (not selected)".to_string()
+            } else if !td_read {
+                "not checked (the task's task definition could not be read)".to_string()
+            } else if rule == "ECS505" && !private_ecr_here {
+                "not checked (it looks up only private ECR images of the audited account and Region)".to_string()
             } else if judges_launch(rule) && !launched_by_known_service {
                 "not checked (they judge how a service launches its tasks; this task's network and \
                  settings are known only through its service)"
                     .to_string()
-            } else if let Some(why) = part_of(rule).and_then(|p| facts.not_loaded.get(p)) {
+            } else if let Some(why) = parts_of(rule).iter().find_map(|p| facts.not_loaded.get(*p)) {
                 format!("not checked ({why})")
             } else {
                 "ruled out (they ran on what was read of the account and found nothing)".to_string()
@@ -208,12 +240,16 @@ pub fn explain_snapshot_tasks(
         .map(|t| {
             let mut e = explain_task(cat, t, &|_| None);
             let td = td_name(t.task_definition.str().unwrap_or_default()).to_string();
-            let service = t.group.str().and_then(|g| g.strip_prefix("service:"));
+            let service = t
+                .group
+                .str()
+                .and_then(|g| g.strip_prefix("service:"))
+                .map(|s| (t.cluster.str().unwrap_or_default().to_string(), s.to_string()));
             let arn = t.arn.str().unwrap_or_default();
             let ids = [arn.rsplit('/').next().unwrap_or(arn)];
-            let related = related(findings, &td, service, &ids);
+            let related = related(findings, &td, service.as_ref(), &ids, &facts);
             super::add_lint_evidence(&mut e, &related);
-            let lines = rule_status(&e, &related, rules_run, &facts, service);
+            let lines = rule_status(&e, &related, rules_run, &facts, Subject { service: service.as_ref(), task: t });
             // The findings' own lines point into the in-memory snapshot:
             // the rule statuses say the same without them.
             e.evidence.retain(|l| !l.starts_with("lint: "));
@@ -228,21 +264,61 @@ pub fn explain_snapshot_tasks(
 struct Facts {
     /// The parts that could not be read, with why.
     not_loaded: BTreeMap<String, String>,
-    /// The services read, by name.
-    services: std::collections::BTreeSet<String>,
+    /// The services read: (cluster ARN, name).
+    services: std::collections::BTreeSet<(String, String)>,
+    /// Where each service starts in the snapshot (line), in order, with its
+    /// cluster: a service finding's line says which one it is about.
+    service_lines: Vec<(u32, String)>,
+    task_definitions: std::collections::BTreeSet<String>,
+    account: String,
+    region: String,
+}
+
+impl Facts {
+    fn cluster_of_service_at(&self, line: u32) -> Option<&String> {
+        self.service_lines.iter().take_while(|(l, _)| *l <= line).last().map(|(_, c)| c)
+    }
+
+    /// `ACCOUNT.dkr.ecr.REGION.amazonaws.com/…`: what ECS505 looks up.
+    fn is_private_ecr_here(&self, image: &str) -> bool {
+        image.starts_with(&format!("{}.dkr.ecr.{}.", self.account, self.region))
+    }
 }
 
 fn facts(text: &str) -> Facts {
+    use crate::source::json::{self, Kind};
     let mut out = Facts::default();
     let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else { return out };
+    let str_at = |v: &serde_json::Value, k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_string();
+    out.account = str_at(&v, "account");
+    out.region = str_at(&v, "region");
     for n in v.get("notLoaded").and_then(|n| n.as_array()).into_iter().flatten() {
-        let s = |k: &str| n.get(k).and_then(|x| x.as_str()).unwrap_or_default();
-        out.not_loaded
-            .entry(s("part").to_string())
-            .or_insert_with(|| format!("{} failed: {}", s("action"), s("message")));
+        let part = match str_at(n, "part").as_str() {
+            "iam-policies" => "iam".to_string(),
+            p => p.to_string(),
+        };
+        let why = format!("{} failed: {}", str_at(n, "action"), str_at(n, "message"));
+        out.not_loaded.entry(part).or_insert(why);
     }
-    let services = v.pointer("/ecs/services").and_then(|s| s.as_array()).into_iter().flatten();
-    out.services.extend(services.filter_map(|s| s.get("serviceName").and_then(|n| n.as_str()).map(String::from)));
+    let services = v.pointer("/ecs/services").and_then(|s| s.as_array()).cloned().unwrap_or_default();
+    out.services.extend(services.iter().map(|s| (str_at(s, "clusterArn"), str_at(s, "serviceName"))));
+    let tds = v.pointer("/ecs/taskDefinitions").and_then(|s| s.as_array()).into_iter().flatten();
+    out.task_definitions.extend(tds.map(|td| str_at(td, "taskDefinitionArn")));
+    // The lines the service objects start at, from the positioned parser.
+    if let Ok(root) = json::parse(text) {
+        let file = SourceFile::new(String::new(), text.to_string());
+        fn member<'a, 's>(n: &'a json::Node<'s>, k: &str) -> Option<&'a json::Node<'s>> {
+            match &n.kind {
+                Kind::Obj(ms) => ms.iter().rev().find(|m| m.key == k).map(|m| &m.value),
+                _ => None,
+            }
+        }
+        if let Some(Kind::Arr(items)) = member(&root, "ecs").and_then(|e| member(e, "services")).map(|s| &s.kind) {
+            for (item, s) in items.iter().zip(&services) {
+                out.service_lines.push((file.line_col(item.off).0, str_at(s, "clusterArn")));
+            }
+        }
+    }
     out
 }
 

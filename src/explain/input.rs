@@ -10,6 +10,7 @@ use crate::source::{FileId, Loc};
 pub struct Task {
     pub at: Loc,
     pub arn: F<String>,
+    pub cluster: F<String>,
     pub task_definition: F<String>,
     /// `service:<name>` for a service's task, `family:<name>` for run-task.
     pub group: F<String>,
@@ -83,6 +84,7 @@ fn read_task(r: &mut Reader, o: Obj<'_, '_>) -> Task {
     Task {
         at: o.at,
         arn: r.raw_string(&o, "taskArn"),
+        cluster: r.raw_string(&o, "clusterArn"),
         task_definition: r.raw_string(&o, "taskDefinitionArn"),
         group: r.raw_string(&o, "group"),
         started_by: r.raw_string(&o, "startedBy"),
