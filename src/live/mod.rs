@@ -438,7 +438,7 @@ pub async fn take<A: Api>(api: &A, scope: &Scope) -> Taken {
         .collect();
 
     let events = read_events(&rd, &cluster_arns, scope).await;
-    let elb = read_elb(&rd, &services, scope).await;
+    let elb = Some(read_elb(&rd, &services, scope).await);
 
     // Task definitions in use, each once.
     let mut td_arns: BTreeSet<String> = BTreeSet::new();
@@ -521,8 +521,8 @@ struct Around<'a> {
     launchers: &'a [Value],
     tasks: &'a [Value],
     target_roles: &'a [String],
-    /// The load balancing read already, if it was.
-    elb: Option<Value>,
+    /// The load balancing, when it was read (or tried) already.
+    elb: Option<Option<Value>>,
 }
 
 /// Reads what the task definitions and launchers depend on — log groups,
@@ -533,7 +533,7 @@ async fn read_around<A: Api>(rd: &Reader<'_, A>, scope: &Scope, mut snap: Map<St
     let logs = read_log_groups(rd, a.tds, scope).await;
     let iam = read_iam(rd, a.tds, a.target_roles, scope, account).await;
     let elb = match a.elb {
-        Some(elb) => Some(elb),
+        Some(elb) => elb,
         None => read_elb(rd, a.launchers, scope).await,
     };
     // The load balancers' security groups are read with the tasks'.
@@ -815,11 +815,13 @@ async fn read_elb<A: Api>(rd: &Reader<'_, A>, services: &[Value], scope: &Scope)
     for batch in tg_arns.chunks(20) {
         match rd.call(Call::DescribeTargetGroups { arns: batch.to_vec() }).await {
             Ok(v) => groups.extend(array(&v, "TargetGroups")),
-            Err(e) if e.code.as_deref() == Some("TargetGroupNotFound") => {
+            // A target group deleted, or an ARN ELBv2 refuses (another
+            // Region's): the others are still read.
+            Err(e) if matches!(e.code.as_deref(), Some("TargetGroupNotFound" | "ValidationError")) => {
                 for arn in batch {
                     match rd.call(Call::DescribeTargetGroups { arns: vec![arn.clone()] }).await {
                         Ok(v) => groups.extend(array(&v, "TargetGroups")),
-                        Err(e) if e.code.as_deref() == Some("TargetGroupNotFound") => {}
+                        Err(e) if matches!(e.code.as_deref(), Some("TargetGroupNotFound" | "ValidationError")) => {}
                         Err(e) => return fail(e),
                     }
                 }

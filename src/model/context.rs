@@ -60,6 +60,8 @@ pub struct Context {
     pub missing_secrets: Option<Vec<(String, String)>>,
     /// Live mode: the private ECR images found missing, with why.
     pub missing_images: Option<Vec<(String, String)>>,
+    /// The account a snapshot was read from (live mode).
+    pub account: Option<String>,
     /// The Region the inputs deploy to, when known: what a template's
     /// `AWS::Region` stands for. Names ECS resolves in the task's own
     /// Region (an SSM parameter given by name) need it for their ARN.
@@ -111,6 +113,7 @@ impl Context {
         self.schedules.rules.extend(other.schedules.rules);
         self.names.extend(other.names);
         self.session_manager_plugin = self.session_manager_plugin.or(other.session_manager_plugin);
+        self.account = self.account.take().or(other.account);
         self.not_loaded.extend(other.not_loaded);
         if let Some(m) = other.missing_images {
             self.missing_images.get_or_insert_with(Vec::new).extend(m);

@@ -49,6 +49,9 @@ pub(super) fn load_snapshot(r: &mut Reader, o: Obj<'_, '_>, out: &mut Loaded) {
     if let Some(region) = r.string(&o, "region").str() {
         out.context.region = Some(region.to_string());
     }
+    if let Some(account) = r.string(&o, "account").str() {
+        out.context.account = Some(account.to_string());
+    }
     if let Some(e) = section(r, &o, "ecs") {
         if let Some(items) =
             r.objects(&e, "taskDefinitions", |r, td| ecs::read_task_def(r, td, TdShape::Describe)).into_known()

@@ -19,7 +19,7 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
         for (field, key, what) in
             [(&td.execution_role, "executionRoleArn", "execution role"), (&td.task_role, "taskRoleArn", "task role")]
         {
-            let Some(name) = role_name(field) else { continue };
+            let Some(name) = role_name(field, cx.inv.context.account.as_deref()) else { continue };
             if !iam.missing.iter().any(|m| m == name) {
                 continue;
             }
@@ -45,7 +45,7 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
             if t.ecs.get().is_none() {
                 continue;
             }
-            let Some(name) = role_name(&t.role_arn) else { continue };
+            let Some(name) = role_name(&t.role_arn, cx.inv.context.account.as_deref()) else { continue };
             if !iam.missing.iter().any(|m| m == name) {
                 continue;
             }
@@ -72,14 +72,23 @@ pub fn check(cx: &Ctx<'_>, out: &mut Sink) {
 }
 
 /// The role name of an ARN (`arn:aws:iam::123456789012:role/path/name`) or
-/// a bare name.
-fn role_name(field: &F<String>) -> Option<&str> {
+/// a bare name, when the role is one of `account`'s (the only ones looked
+/// up: a role of another account is never reported missing).
+fn role_name<'a>(field: &'a F<String>, account: Option<&str>) -> Option<&'a str> {
     let v = field.str()?.trim();
     if v.is_empty() {
         return None;
     }
     match v.strip_prefix("arn:") {
-        Some(rest) => rest.split_once(":role/").map(|(_, path)| path.rsplit('/').next().unwrap_or(path)),
+        Some(rest) => {
+            let (head, path) = rest.split_once(":role/")?;
+            // partition:iam::account
+            let of = head.rsplit(':').next().unwrap_or_default();
+            if account.is_some_and(|a| a != of) {
+                return None;
+            }
+            Some(path.rsplit('/').next().unwrap_or(path))
+        }
         None => Some(v),
     }
 }
