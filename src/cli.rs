@@ -804,7 +804,7 @@ fn explain_tasks_live(
         clusters.sort();
         clusters.dedup();
         let groups: Vec<Option<&str>> = described.iter().map(|t| t["group"].as_str()).collect();
-        let services: Vec<String> =
+        let mut services: Vec<String> =
             groups.iter().filter_map(|g| g.and_then(|g| g.strip_prefix("service:")).map(String::from)).collect();
         if clusters.is_empty() {
             return Ok((doc, None, stats, aws.region.clone()));
@@ -812,6 +812,8 @@ fn explain_tasks_live(
         scope.clusters = clusters;
         // Only the tasks' services when every task is a service's.
         if !recent && services.len() == groups.len() {
+            services.sort();
+            services.dedup();
             scope.services = services;
         }
         let taken = crate::live::take(&aws, &scope).await;

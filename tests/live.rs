@@ -612,6 +612,24 @@ fn explain_reads_a_stopped_task() {
     assert!(evidence.contains("ruled out"), "{evidence}");
     assert!(e["causes"][0]["confirmed_by"].to_string().contains("ECS301"), "{e:#}");
     assert!(stderr.contains("ec2:DescribeRouteTables"), "{stderr}");
+    // A bare task id is looked for in each cluster named.
+    let id = arn.rsplit('/').next().unwrap();
+    let out = ecs_triage(&[
+        "explain",
+        "--endpoint-url",
+        &url,
+        "--cluster",
+        "no-such-cluster",
+        "--cluster",
+        &cluster,
+        "--task",
+        id,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["explanations"].as_array().map(Vec::len), Some(1), "{doc:#}");
 
     // A task no service started: the rules about launching cannot speak
     // for it.

@@ -1097,13 +1097,17 @@ pub async fn tasks_to_explain<A: Api>(
     // Task ids by cluster.
     let mut by_cluster: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for t in tasks {
-        // arn:aws:ecs:region:account:task/cluster/id (the old form has no cluster).
-        let cluster = t
-            .split_once(":task/")
-            .and_then(|(_, rest)| rest.rsplit_once('/').map(|(c, _)| c.to_string()))
-            .or_else(|| scope.clusters.first().cloned())
-            .unwrap_or_else(|| "default".to_string());
-        by_cluster.entry(cluster).or_default().push(t.clone());
+        // arn:aws:ecs:region:account:task/cluster/id (the old form has no
+        // cluster); a bare id is looked for in every cluster named.
+        let named = t.split_once(":task/").and_then(|(_, rest)| rest.rsplit_once('/').map(|(c, _)| c.to_string()));
+        let clusters = match named {
+            Some(c) => vec![c],
+            None if scope.clusters.is_empty() => vec!["default".to_string()],
+            None => scope.clusters.clone(),
+        };
+        for c in clusters {
+            by_cluster.entry(c).or_default().push(t.clone());
+        }
     }
     if recent {
         let clusters = if scope.clusters.is_empty() {
@@ -1120,13 +1124,37 @@ pub async fn tasks_to_explain<A: Api>(
     }
     let mut found = Vec::new();
     let mut failures = Vec::new();
+    let several = by_cluster.len() > 1;
+    let mut last_error = None;
     for (cluster, ids) in by_cluster {
         for batch in ids.chunks(100) {
-            let v = rd.call(Call::DescribeTasks { cluster: cluster.clone(), tasks: batch.to_vec() }).await?;
-            found.extend(array(&v, "tasks"));
-            failures.extend(array(&v, "failures"));
+            match rd.call(Call::DescribeTasks { cluster: cluster.clone(), tasks: batch.to_vec() }).await {
+                Ok(v) => {
+                    found.extend(array(&v, "tasks"));
+                    failures.extend(array(&v, "failures"));
+                }
+                // One of several clusters (a bare id looked for in each):
+                // the others may hold the tasks.
+                Err(e) if several => {
+                    failures.push(json!({"arn": cluster, "reason": e.to_string()}));
+                    last_error = Some(e);
+                }
+                Err(e) => return Err(e),
+            }
         }
     }
+    if found.is_empty()
+        && let Some(e) = last_error
+    {
+        return Err(e);
+    }
+    // A bare id found in one of the clusters is not missing from the others.
+    let found_arns: Vec<String> = found.iter().filter_map(|t| str_of(t, "taskArn")).collect();
+    failures.retain(|f| {
+        let arn = str_of(f, "arn").unwrap_or_default();
+        let id = arn.rsplit('/').next().unwrap_or(&arn).to_string();
+        !found_arns.iter().any(|a| a == &arn || a.ends_with(&format!("/{id}")))
+    });
     let td_arns: BTreeSet<String> = found.iter().filter_map(|t| str_of(t, "taskDefinitionArn")).collect();
     let tds = rd
         .each(td_arns.into_iter().collect(), scope.concurrency.max(1), |td| {
