@@ -177,11 +177,12 @@ fn main() {
             let arn = c["clusterArn"].as_str().unwrap();
             let s = services.get(arn).copied().unwrap_or(0);
             let t = tasks.get(arn).copied().unwrap_or(0);
-            // + one page of EventBridge rules targeting the cluster.
+            // + one page of EventBridge rules targeting the cluster (per bus).
             1 + s.div_ceil(10) + 2 + t.div_ceil(100) + 1
         })
         .sum();
-    let bound = 1 + 1 + 1 + per_cluster + tds + groups + 4 + 10;
+    // + one page of event buses (moto has only the default one).
+    let bound = 1 + 1 + 1 + per_cluster + tds + groups + 4 + 10 + 1;
     println!(
         "read back: {clusters} clusters, {} services, {} tasks, {tds} task definitions, {groups} log groups",
         services.values().sum::<usize>(),

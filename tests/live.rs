@@ -442,14 +442,15 @@ fn missing_log_group_is_found_and_the_snapshot_replays_it() {
     // Every call is counted: one cluster, two services, two task
     // definitions, two log groups, one execution role (which does not
     // exist), the default VPC (subnets, VPC, two DNS attributes, five
-    // per-VPC lists, security groups) and the rules targeting the cluster
-    // (none): 22 calls, the bound docs/live.md derives.
+    // per-VPC lists, security groups), the event buses and the rules on them
+    // targeting the cluster (none): 23 calls with moto's one event bus,
+    // the bound docs/live.md derives.
     for line in
         ["ecs:DescribeServices", "ecs:DescribeTaskDefinition", "logs:DescribeLogGroups", "events:ListRuleNamesByTarget"]
     {
         assert!(stderr.contains(line), "--stats shows {line}:\n{stderr}");
     }
-    assert!(stderr.contains("API calls: 22"), "{stderr}");
+    assert!(stderr.contains("API calls: 23"), "{stderr}");
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("snap.json");
@@ -844,6 +845,40 @@ fn schedule_rules_on_the_cluster_are_read_and_judged() {
     assert_eq!(
         got,
         [("ECS701".to_string(), "error".to_string()), ("ECS506".to_string(), "error".to_string())],
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // A rule on a custom event bus is read too.
+    let other = unique("custom-bus-rule");
+    let bus = unique("bus");
+    s.rt.block_on(async {
+        events.create_event_bus().name(&bus).send().await.unwrap();
+        events
+            .put_rule()
+            .name(&other)
+            .event_bus_name(&bus)
+            .event_pattern(r#"{"source":["app"]}"#)
+            .send()
+            .await
+            .unwrap();
+        let target = aws_sdk_eventbridge::types::Target::builder()
+            .id("run")
+            .arn(&cluster_arn)
+            .role_arn("arn:aws:iam::123456789012:role/ecsEventsRole-deleted")
+            .ecs_parameters(
+                aws_sdk_eventbridge::types::EcsParameters::builder()
+                    .task_definition_arn(&td)
+                    .task_count(1)
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap();
+        events.put_targets().rule(&other).event_bus_name(&bus).targets(target).send().await.unwrap();
+    });
+    let out = ecs_triage(&["audit", "--endpoint-url", &url, "--cluster", &cluster, "--format", "json", "--no-config"]);
+    assert!(
+        findings(&out).iter().any(|f| f["resource"]["name"] == other.as_str() && f["rule"] == "ECS506"),
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );

@@ -229,14 +229,21 @@ impl Api for Aws {
                     aws_sdk_ecr::types::ImageIdentifier::builder().set_image_tag(tag).set_image_digest(digest).build();
                 send!(self.ecr.describe_images().repository_name(repository).image_ids(id), c, op);
             }
-            Call::ListRuleNamesByTarget { target, next } => {
-                send!(self.events.list_rule_names_by_target().target_arn(target).set_next_token(next), c, op);
+            Call::ListEventBuses { next } => {
+                send!(self.events.list_event_buses().set_next_token(next), c, op);
             }
-            Call::DescribeRule { name } => {
-                send!(self.events.describe_rule().name(name), c, op);
+            Call::ListRuleNamesByTarget { target, bus, next } => {
+                send!(
+                    self.events.list_rule_names_by_target().target_arn(target).event_bus_name(bus).set_next_token(next),
+                    c,
+                    op
+                );
             }
-            Call::ListTargetsByRule { rule, next } => {
-                send!(self.events.list_targets_by_rule().rule(rule).set_next_token(next), c, op);
+            Call::DescribeRule { name, bus } => {
+                send!(self.events.describe_rule().name(name).event_bus_name(bus), c, op);
+            }
+            Call::ListTargetsByRule { rule, bus, next } => {
+                send!(self.events.list_targets_by_rule().rule(rule).event_bus_name(bus).set_next_token(next), c, op);
             }
             Call::DescribeLogGroups { prefix, next } => {
                 send!(self.logs.describe_log_groups().log_group_name_prefix(prefix).set_next_token(next), c, op);

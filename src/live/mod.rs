@@ -48,9 +48,10 @@ pub enum Call {
     DescribeSecret { secret: String },
     GetParameters { names: Vec<String> },
     DescribeImages { repository: String, tag: Option<String>, digest: Option<String> },
-    ListRuleNamesByTarget { target: String, next: Option<String> },
-    DescribeRule { name: String },
-    ListTargetsByRule { rule: String, next: Option<String> },
+    ListRuleNamesByTarget { target: String, bus: String, next: Option<String> },
+    DescribeRule { name: String, bus: String },
+    ListTargetsByRule { rule: String, bus: String, next: Option<String> },
+    ListEventBuses { next: Option<String> },
     DescribeTargetGroups { arns: Vec<String> },
     DescribeLoadBalancers { arns: Vec<String> },
     DescribeListeners { load_balancer: String, next: Option<String> },
@@ -58,7 +59,7 @@ pub enum Call {
 }
 
 /// Every operation a [`Call`] can make, as IAM names it.
-pub const OPERATIONS: [&str; 34] = [
+pub const OPERATIONS: [&str; 35] = [
     "sts:GetCallerIdentity",
     "ecs:ListClusters",
     "ecs:DescribeClusters",
@@ -93,6 +94,7 @@ pub const OPERATIONS: [&str; 34] = [
     "elasticloadbalancing:DescribeLoadBalancers",
     "elasticloadbalancing:DescribeListeners",
     "elasticloadbalancing:DescribeRules",
+    "events:ListEventBuses",
 ];
 
 impl Call {
@@ -133,6 +135,7 @@ impl Call {
             Call::DescribeLoadBalancers { .. } => OPERATIONS[31],
             Call::DescribeListeners { .. } => OPERATIONS[32],
             Call::DescribeRules { .. } => OPERATIONS[33],
+            Call::ListEventBuses { .. } => OPERATIONS[34],
         }
     }
 }
@@ -754,27 +757,43 @@ fn event_targets(events: Option<&Value>) -> Vec<Value> {
     events.map(|e| array(e, "Rules")).unwrap_or_default().iter().flat_map(|r| array(r, "Targets")).collect()
 }
 
-/// The EventBridge rules (on the default event bus) that target the
-/// clusters, each as `describe-rule` output with its `Targets` from
+/// The EventBridge rules, on every event bus, that target the clusters,
+/// each as `describe-rule` output with its `Targets` from
 /// `list-targets-by-rule`. `None` when they could not be read.
 async fn read_events<A: Api>(rd: &Reader<'_, A>, clusters: &[String], scope: &Scope) -> Option<Value> {
     let conc = scope.concurrency.max(1);
-    let named: Vec<Result<Vec<String>, ApiError>> = rd
-        .each(clusters.to_vec(), conc, |cluster| async move {
-            rd.list("RuleNames", |next| Call::ListRuleNamesByTarget { target: cluster.clone(), next }).await
+    let fail = |e: ApiError| {
+        rd.failed("events", &e);
+        None
+    };
+    let buses: Vec<String> = match rd.pages("EventBuses", |next| Call::ListEventBuses { next }).await {
+        Ok(b) => b.iter().filter_map(|b| str_of(b, "Name")).collect(),
+        Err(e) => return fail(e),
+    };
+    let pairs: Vec<(String, String)> =
+        clusters.iter().flat_map(|c| buses.iter().map(move |b| (c.clone(), b.clone()))).collect();
+    let named: Vec<Result<Vec<(String, String)>, ApiError>> = rd
+        .each(pairs, conc, |(cluster, bus)| async move {
+            let names = rd
+                .list("RuleNames", |next| Call::ListRuleNamesByTarget {
+                    target: cluster.clone(),
+                    bus: bus.clone(),
+                    next,
+                })
+                .await?;
+            Ok(names.into_iter().map(|n| (bus.clone(), n)).collect())
         })
         .await;
-    let names: BTreeSet<String> = match named.into_iter().collect::<Result<Vec<_>, _>>() {
+    let names: BTreeSet<(String, String)> = match named.into_iter().collect::<Result<Vec<_>, _>>() {
         Ok(v) => v.into_iter().flatten().collect(),
-        Err(e) => {
-            rd.failed("events", &e);
-            return None;
-        }
+        Err(e) => return fail(e),
     };
     let rules: Vec<Result<Value, ApiError>> = rd
-        .each(names.into_iter().collect(), conc, |name| async move {
-            let mut rule = rd.call(Call::DescribeRule { name: name.clone() }).await?;
-            let targets = rd.pages("Targets", |next| Call::ListTargetsByRule { rule: name.clone(), next }).await?;
+        .each(names.into_iter().collect(), conc, |(bus, name)| async move {
+            let mut rule = rd.call(Call::DescribeRule { name: name.clone(), bus: bus.clone() }).await?;
+            let targets = rd
+                .pages("Targets", |next| Call::ListTargetsByRule { rule: name.clone(), bus: bus.clone(), next })
+                .await?;
             if let Some(o) = rule.as_object_mut() {
                 o.remove("ResponseMetadata");
                 o.insert("Targets".into(), Value::Array(targets));
@@ -784,10 +803,7 @@ async fn read_events<A: Api>(rd: &Reader<'_, A>, clusters: &[String], scope: &Sc
         .await;
     match rules.into_iter().collect::<Result<Vec<_>, _>>() {
         Ok(rules) => Some(json!({ "Rules": rules })),
-        Err(e) => {
-            rd.failed("events", &e);
-            None
-        }
+        Err(e) => fail(e),
     }
 }
 
