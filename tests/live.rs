@@ -806,35 +806,34 @@ fn schedule_rules_on_the_cluster_are_read_and_judged() {
     let cluster_arn = format!("arn:aws:ecs:us-east-1:123456789012:cluster/{cluster}");
     let rule = unique("every-15");
     let events = aws_sdk_eventbridge::Client::new(&s.conf);
-    s.rt.block_on(async {
-        events.put_rule().name(&rule).schedule_expression("cron(*/15 * * * * *)").send().await.unwrap();
-        let target = aws_sdk_eventbridge::types::Target::builder()
+    // An ECS target run by a role that does not exist, in the default
+    // subnets with a public IP.
+    let target = || {
+        use aws_sdk_eventbridge::types::*;
+        let vpc = AwsVpcConfiguration::builder()
+            .set_subnets(Some(s.subnets.clone()))
+            .set_security_groups(Some(s.security_groups.clone()))
+            .assign_public_ip(AssignPublicIp::Enabled)
+            .build()
+            .unwrap();
+        let ecs = EcsParameters::builder()
+            .task_definition_arn(&td)
+            .task_count(1)
+            .launch_type(LaunchType::Fargate)
+            .network_configuration(NetworkConfiguration::builder().awsvpc_configuration(vpc).build())
+            .build()
+            .unwrap();
+        Target::builder()
             .id("run")
             .arn(&cluster_arn)
             .role_arn("arn:aws:iam::123456789012:role/ecsEventsRole-deleted")
-            .ecs_parameters(
-                aws_sdk_eventbridge::types::EcsParameters::builder()
-                    .task_definition_arn(&td)
-                    .task_count(1)
-                    .launch_type(aws_sdk_eventbridge::types::LaunchType::Fargate)
-                    .network_configuration(
-                        aws_sdk_eventbridge::types::NetworkConfiguration::builder()
-                            .awsvpc_configuration(
-                                aws_sdk_eventbridge::types::AwsVpcConfiguration::builder()
-                                    .set_subnets(Some(s.subnets.clone()))
-                                    .set_security_groups(Some(s.security_groups.clone()))
-                                    .assign_public_ip(aws_sdk_eventbridge::types::AssignPublicIp::Enabled)
-                                    .build()
-                                    .unwrap(),
-                            )
-                            .build(),
-                    )
-                    .build()
-                    .unwrap(),
-            )
+            .ecs_parameters(ecs)
             .build()
-            .unwrap();
-        events.put_targets().rule(&rule).targets(target).send().await.unwrap();
+            .unwrap()
+    };
+    s.rt.block_on(async {
+        events.put_rule().name(&rule).schedule_expression("cron(*/15 * * * * *)").send().await.unwrap();
+        events.put_targets().rule(&rule).targets(target()).send().await.unwrap();
     });
     let out = ecs_triage(&["audit", "--endpoint-url", &url, "--cluster", &cluster, "--format", "json", "--no-config"]);
     let got: Vec<(String, String)> = findings(&out)
@@ -861,20 +860,7 @@ fn schedule_rules_on_the_cluster_are_read_and_judged() {
             .send()
             .await
             .unwrap();
-        let target = aws_sdk_eventbridge::types::Target::builder()
-            .id("run")
-            .arn(&cluster_arn)
-            .role_arn("arn:aws:iam::123456789012:role/ecsEventsRole-deleted")
-            .ecs_parameters(
-                aws_sdk_eventbridge::types::EcsParameters::builder()
-                    .task_definition_arn(&td)
-                    .task_count(1)
-                    .build()
-                    .unwrap(),
-            )
-            .build()
-            .unwrap();
-        events.put_targets().rule(&other).event_bus_name(&bus).targets(target).send().await.unwrap();
+        events.put_targets().rule(&other).event_bus_name(&bus).targets(target()).send().await.unwrap();
     });
     let out = ecs_triage(&["audit", "--endpoint-url", &url, "--cluster", &cluster, "--format", "json", "--no-config"]);
     assert!(
