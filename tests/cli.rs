@@ -329,3 +329,28 @@ fn bundled_examples_lint_as_described() {
         }
     }
 }
+
+/// The first run without credentials or a Region says what to do, at once
+/// and with exit 2 (no call leaves the machine).
+#[test]
+fn live_commands_say_what_is_missing() {
+    let run = |env: &[(&str, &str)]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_ecs-triage"));
+        c.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", "/nonexistent")
+            .env("AWS_CONFIG_FILE", "/nonexistent")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .envs(env.iter().copied())
+            .args(["audit", "--timeout", "5"]);
+        let o = c.output().unwrap();
+        (o.status.code(), stderr(&o))
+    };
+    let (code, err) = run(&[("AWS_REGION", "eu-west-1")]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("no AWS credentials were found") && err.contains("aws sso login"), "{err}");
+    let (code, err) = run(&[("AWS_ACCESS_KEY_ID", "x"), ("AWS_SECRET_ACCESS_KEY", "y")]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("no AWS Region") && err.contains("--region"), "{err}");
+}

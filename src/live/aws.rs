@@ -136,10 +136,26 @@ where
                 }
                 cause = c.source();
             }
-            text
+            hint(text)
         }
     };
     ApiError { operation, code, message }
+}
+
+/// What to do about the errors of a first run: no credentials (the chain's
+/// last provider, the instance metadata service, is what the SDK names) and
+/// no Region.
+fn hint(text: String) -> String {
+    if text.contains("loading credentials") || text.contains("no credentials found") {
+        format!(
+            "no AWS credentials were found ({text}); set AWS_PROFILE or --profile, run `aws sso login`, \
+             or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+        )
+    } else if text.contains("Missing Region") {
+        format!("no AWS Region ({text}); pass --region, set AWS_REGION, or give the profile a region")
+    } else {
+        text
+    }
 }
 
 /// Sends a request with the capture attached, mapping the error.
