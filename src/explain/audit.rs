@@ -10,10 +10,13 @@
 //! `stop-task`) are counted, not reported.
 
 use super::catalog::Catalog;
-use super::input::{Task, read_snapshot_tasks};
+use super::input::{Task, read_task};
 use super::{Explanation, explain_task};
 use crate::finding::{Reported, Resource, Severity};
-use crate::source::{SourceFile, Sources};
+use crate::model::F;
+use crate::model::read::{KeyStyle, Reader};
+use crate::source::json;
+use crate::source::{FileId, SourceFile, Sources};
 use std::collections::BTreeMap;
 
 /// What an audit adds for its stopped tasks.
@@ -53,9 +56,8 @@ fn td_name(arn: &str) -> &str {
 pub fn stopped_tasks(cat: &Catalog, path: &str, text: &str, findings: &[Reported], rules_run: &[String]) -> Stopped {
     let mut files = Sources::default();
     let id = files.add(SourceFile::new(path.to_string(), text.to_string()));
-    let tasks: Vec<Task> =
-        read_snapshot_tasks(id, text).into_iter().filter(|t| t.last_status.str() == Some("STOPPED")).collect();
-    let facts = facts(text);
+    let (tasks, facts) = read(&files, id);
+    let tasks: Vec<Task> = tasks.into_iter().filter(|t| t.last_status.str() == Some("STOPPED")).collect();
     let mut out = Stopped { total: tasks.len(), ..Stopped::default() };
     // One group per (reason record, cluster, who started the tasks, task
     // definition).
@@ -233,8 +235,8 @@ pub fn explain_snapshot_tasks(
 ) -> Vec<Explanation> {
     let mut files = Sources::default();
     let id = files.add(SourceFile::new(String::new(), text.to_string()));
-    let facts = facts(text);
-    read_snapshot_tasks(id, text)
+    let (tasks, facts) = read(&files, id);
+    tasks
         .iter()
         .filter(|t| t.last_status.str() == Some("STOPPED") && t.arn.str().is_some_and(wanted))
         .map(|t| {
@@ -285,41 +287,38 @@ impl Facts {
     }
 }
 
-fn facts(text: &str) -> Facts {
-    use crate::source::json::{self, Kind};
-    let mut out = Facts::default();
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else { return out };
-    let str_at = |v: &serde_json::Value, k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_string();
-    out.account = str_at(&v, "account");
-    out.region = str_at(&v, "region");
-    for n in v.get("notLoaded").and_then(|n| n.as_array()).into_iter().flatten() {
-        let part = match str_at(n, "part").as_str() {
-            "iam-policies" => "iam".to_string(),
-            p => p.to_string(),
-        };
-        let why = format!("{} failed: {}", str_at(n, "action"), str_at(n, "message"));
-        out.not_loaded.entry(part).or_insert(why);
+/// The snapshot's tasks (read as `describe-tasks` output is) and the facts
+/// the rule statuses need, from one parse.
+fn read(files: &Sources, id: FileId) -> (Vec<Task>, Facts) {
+    let file = files.get(id);
+    let mut facts = Facts::default();
+    let Some(text) = file.text() else { return (Vec::new(), facts) };
+    let Ok(root) = json::parse(&text) else { return (Vec::new(), facts) };
+    let mut r = Reader::new(id, KeyStyle::Camel);
+    let Some(o) = r.as_obj(&root, "snapshot") else { return (Vec::new(), facts) };
+    let own = |f: F<String>| f.into_known().unwrap_or_default();
+    facts.account = own(r.string(&o, "account"));
+    facts.region = own(r.string(&o, "region"));
+    let failed = r.objects(&o, "notLoaded", |r, n| {
+        (own(r.string(&n, "part")), own(r.string(&n, "action")), own(r.string(&n, "message")))
+    });
+    for (part, action, message) in failed.into_known().unwrap_or_default() {
+        let part = if part == "iam-policies" { "iam".to_string() } else { part };
+        facts.not_loaded.entry(part).or_insert_with(|| format!("{action} failed: {message}"));
     }
-    let services = v.pointer("/ecs/services").and_then(|s| s.as_array()).cloned().unwrap_or_default();
-    out.services.extend(services.iter().map(|s| (str_at(s, "clusterArn"), str_at(s, "serviceName"))));
-    let tds = v.pointer("/ecs/taskDefinitions").and_then(|s| s.as_array()).into_iter().flatten();
-    out.task_definitions.extend(tds.map(|td| str_at(td, "taskDefinitionArn")));
-    // The lines the service objects start at, from the positioned parser.
-    if let Ok(root) = json::parse(text) {
-        let file = SourceFile::new(String::new(), text.to_string());
-        fn member<'a, 's>(n: &'a json::Node<'s>, k: &str) -> Option<&'a json::Node<'s>> {
-            match &n.kind {
-                Kind::Obj(ms) => ms.iter().rev().find(|m| m.key == k).map(|m| &m.value),
-                _ => None,
-            }
-        }
-        if let Some(Kind::Arr(items)) = member(&root, "ecs").and_then(|e| member(e, "services")).map(|s| &s.kind) {
-            for (item, s) in items.iter().zip(&services) {
-                out.service_lines.push((file.line_col(item.off).0, str_at(s, "clusterArn")));
-            }
-        }
+    let Some(ecs) = r.member(&o, "ecs").and_then(|m| r.as_obj(&m.value, "ecs")) else { return (Vec::new(), facts) };
+    let services =
+        r.objects(&ecs, "services", |r, s| (s.at, own(r.string(&s, "clusterArn")), own(r.string(&s, "serviceName"))));
+    // The lines the services start at, in order: a service finding's line
+    // says which one it is about.
+    for (at, cluster, name) in services.into_known().unwrap_or_default() {
+        facts.service_lines.push((file.line_col(at.off).0, cluster.clone()));
+        facts.services.insert((cluster, name));
     }
-    out
+    let tds = r.objects(&ecs, "taskDefinitions", |r, t| own(r.string(&t, "taskDefinitionArn")));
+    facts.task_definitions.extend(tds.into_known().unwrap_or_default());
+    let tasks = r.objects(&ecs, "tasks", read_task).into_known().unwrap_or_default();
+    (tasks, facts)
 }
 
 /// Rules that judge how tasks are launched (network, load balancing,

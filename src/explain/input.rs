@@ -59,7 +59,7 @@ pub struct Inputs {
     pub has_task_definitions: bool,
 }
 
-fn read_task(r: &mut Reader, o: Obj<'_, '_>) -> Task {
+pub(crate) fn read_task(r: &mut Reader, o: Obj<'_, '_>) -> Task {
     let containers = r
         .objects(&o, "containers", |r, c| TaskContainer {
             name: r.raw_string(&c, "name"),
@@ -68,8 +68,7 @@ fn read_task(r: &mut Reader, o: Obj<'_, '_>) -> Task {
             exit_code: r.int(&c, "exitCode"),
             reason: r.raw_string(&c, "reason"),
         })
-        .get()
-        .cloned()
+        .into_known()
         .unwrap_or_default();
     let mut eni = Vec::new();
     r.objects(&o, "attachments", |r, a| {
@@ -123,7 +122,7 @@ const SHAPES: &str =
 fn read_object(r: &mut Reader, o: Obj<'_, '_>, out: &mut Inputs) -> bool {
     let member_kind = |k: &str| o.members.iter().rev().find(|m| m.key == k).map(|m| &m.value.kind);
     if matches!(member_kind("tasks"), Some(Kind::Arr(_))) {
-        if let Some(tasks) = r.objects(&o, "tasks", read_task).get().cloned() {
+        if let Some(tasks) = r.objects(&o, "tasks", read_task).into_known() {
             out.tasks.extend(tasks);
         }
         r.objects(&o, "failures", |r, f| {
@@ -150,15 +149,6 @@ fn read_object(r: &mut Reader, o: Obj<'_, '_>, out: &mut Inputs) -> bool {
         return true;
     }
     false
-}
-
-/// The tasks of a snapshot (`ecs.tasks`), read as `describe-tasks` output is.
-pub fn read_snapshot_tasks(file: FileId, text: &str) -> Vec<Task> {
-    let Ok(root) = json::parse(text) else { return Vec::new() };
-    let mut r = Reader::new(file, KeyStyle::Camel);
-    let Some(o) = r.as_obj(&root, "snapshot") else { return Vec::new() };
-    let Some(ecs) = r.member(&o, "ecs").and_then(|m| r.as_obj(&m.value, "ecs")) else { return Vec::new() };
-    r.objects(&ecs, "tasks", read_task).get().cloned().unwrap_or_default()
 }
 
 /// Reads a JSON file for `explain`.

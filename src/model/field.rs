@@ -57,6 +57,14 @@ impl<T> F<T> {
         }
     }
 
+    /// The value when it is known, taken.
+    pub fn into_known(self) -> Option<T> {
+        match self.val {
+            Val::Known(v) => Some(v),
+            _ => None,
+        }
+    }
+
     /// Absent or `null`: the input says there is no value. An unknown value
     /// is *not* missing.
     pub fn is_missing(&self) -> bool {

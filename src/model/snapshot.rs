@@ -534,17 +534,3 @@ fn section<'n, 's>(r: &mut Reader, o: &Obj<'n, 's>, key: &str) -> Option<Obj<'n,
     let m = r.member(o, key)?;
     r.as_obj(&m.value, key)
 }
-
-/// The list when it is known.
-trait IntoKnown<T> {
-    fn into_known(self) -> Option<T>;
-}
-
-impl<T> IntoKnown<T> for F<T> {
-    fn into_known(self) -> Option<T> {
-        match self.val {
-            super::field::Val::Known(v) => Some(v),
-            _ => None,
-        }
-    }
-}
