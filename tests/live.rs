@@ -296,24 +296,14 @@ impl Setup {
                 let m = if attr { m.enable_dns_support(on) } else { m.enable_dns_hostnames(on) };
                 m.send().await.unwrap();
             }
-            let subnet =
-                |c: String| ec2.create_subnet().vpc_id(&vpc).cidr_block(c).availability_zone("us-east-1a").send();
-            let public = subnet(format!("10.{cidr_octet}.0.0/24"))
-                .await
-                .unwrap()
-                .subnet()
-                .unwrap()
-                .subnet_id()
-                .unwrap()
-                .to_string();
-            let private = subnet(format!("10.{cidr_octet}.1.0/24"))
-                .await
-                .unwrap()
-                .subnet()
-                .unwrap()
-                .subnet_id()
-                .unwrap()
-                .to_string();
+            let vpc_id = &vpc;
+            let subnet = |third: u8| async move {
+                let cidr = format!("10.{cidr_octet}.{third}.0/24");
+                let out = ec2.create_subnet().vpc_id(vpc_id).cidr_block(cidr).availability_zone("us-east-1a").send();
+                out.await.unwrap().subnet().unwrap().subnet_id().unwrap().to_string()
+            };
+            let public = subnet(0).await;
+            let private = subnet(1).await;
             let igw = ec2.create_internet_gateway().send().await.unwrap();
             let igw = igw.internet_gateway().unwrap().internet_gateway_id().unwrap().to_string();
             ec2.attach_internet_gateway().internet_gateway_id(&igw).vpc_id(&vpc).send().await.unwrap();
