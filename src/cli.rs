@@ -795,7 +795,7 @@ fn explain_tasks_live(
             region: aws.region.clone(),
             progress: std::io::stderr().is_terminal(),
         };
-        let (doc, mut stats) = crate::live::tasks_to_explain(&aws, &scope, tasks, recent)
+        let (mut doc, mut stats) = crate::live::tasks_to_explain(&aws, &scope, tasks, recent)
             .await
             .map_err(|e| format!("cannot read the tasks: {e}"))?;
         let described: Vec<Value> = doc[0]["tasks"].as_array().cloned().unwrap_or_default();
@@ -817,14 +817,13 @@ fn explain_tasks_live(
             scope.services = services;
         }
         let taken = crate::live::take(&aws, &scope).await;
-        for (op, n) in taken.stats.calls {
-            *stats.calls.entry(op).or_default() += n;
-        }
-        for (op, n) in taken.stats.failed {
-            *stats.failed.entry(op).or_default() += n;
-        }
+        stats.add(taken.stats);
         let snapshot = match taken.fatal {
-            Some(e) => Err(e.to_string()),
+            // The tasks alone, then, with their task definitions as evidence.
+            Some(e) => {
+                stats.add(crate::live::add_task_definitions(&aws, &scope, &mut doc).await);
+                Err(e.to_string())
+            }
             None => Ok(taken.snapshot),
         };
         Ok::<_, String>((doc, Some(snapshot), stats, aws.region.clone()))

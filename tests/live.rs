@@ -624,6 +624,16 @@ fn explain_reads_a_stopped_task() {
     assert!(evidence.contains("ruled out"), "{evidence}");
     assert!(e["causes"][0]["confirmed_by"].to_string().contains("ECS301"), "{e:#}");
     assert!(stderr.contains("ec2:DescribeRouteTables"), "{stderr}");
+    // Without its cluster (DescribeClusters denied) the task is explained
+    // alone, with its task definition read for the lint evidence.
+    if let Some(p) = proxy(&url, &["--deny", "ecs:DescribeClusters"]) {
+        let out = ecs_triage(&["explain", "--endpoint-url", &p.1, "--task", &arn, "--format", "json", "--stats"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert!(stderr.contains("could not be read") && stderr.contains("ecs:DescribeTaskDefinition"), "{stderr}");
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["explanations"][0]["category"], "network-path", "{doc:#}");
+    }
     // A bare task id is looked for in each cluster named.
     let id = arn.rsplit('/').next().unwrap();
     let out = ecs_triage(&[

@@ -194,6 +194,18 @@ pub struct Stats {
     pub failed: BTreeMap<&'static str, usize>,
 }
 
+impl Stats {
+    /// Counts the calls of another read too.
+    pub fn add(&mut self, other: Stats) {
+        for (op, n) in other.calls {
+            *self.calls.entry(op).or_default() += n;
+        }
+        for (op, n) in other.failed {
+            *self.failed.entry(op).or_default() += n;
+        }
+    }
+}
+
 /// The snapshot, and how it was read.
 pub struct Taken {
     pub snapshot: Value,
@@ -1101,8 +1113,9 @@ async fn read_images<A: Api>(rd: &Reader<'_, A>, tds: &[Value], scope: &Scope, a
 
 /// What `explain` reads live: the tasks named (ARNs or ids; an ARN names
 /// its cluster) and, with `recent`, every task the clusters list as stopped
-/// (ECS keeps them about an hour), with their task definitions, as one JSON
-/// document `explain` reads like a file: `[{"tasks": [...]}, {"taskDefinition": {...}}, ...]`.
+/// (ECS keeps them about an hour), as `describe-tasks` output in a JSON
+/// document `explain` reads like a file: `[{"tasks": [...], "failures": [...]}]`
+/// ([`add_task_definitions`] adds their task definitions to it).
 pub async fn tasks_to_explain<A: Api>(
     api: &A,
     scope: &Scope,
@@ -1171,19 +1184,33 @@ pub async fn tasks_to_explain<A: Api>(
         let id = arn.rsplit('/').next().unwrap_or(&arn).to_string();
         !found_arns.iter().any(|a| a == &arn || a.ends_with(&format!("/{id}")))
     });
-    let td_arns: BTreeSet<String> = found.iter().filter_map(|t| str_of(t, "taskDefinitionArn")).collect();
+    if rd.progress {
+        eprint!("\r\x1b[K");
+    }
+    let doc = json!([{"tasks": found, "failures": failures}]);
+    Ok((doc, rd.stats.into_inner().expect("stats")))
+}
+
+/// Adds to a document of [`tasks_to_explain`] the task definitions of its
+/// tasks (`describe-task-definition` output, each once), for `explain` to
+/// lint as evidence when the tasks are explained without their cluster.
+pub async fn add_task_definitions<A: Api>(api: &A, scope: &Scope, doc: &mut Value) -> Stats {
+    let rd = Reader::new(api, scope);
+    let tasks = doc.get(0).map(|d| array(d, "tasks")).unwrap_or_default();
+    let td_arns: BTreeSet<String> = tasks.iter().filter_map(|t| str_of(t, "taskDefinitionArn")).collect();
     let tds = rd
         .each(td_arns.into_iter().collect(), scope.concurrency.max(1), |td| {
             let rd = &rd;
             async move { rd.call(Call::DescribeTaskDefinition { task_definition: td }).await.ok() }
         })
         .await;
+    if let Some(list) = doc.as_array_mut() {
+        list.extend(tds.into_iter().flatten().filter(|v| v.get("taskDefinition").is_some()));
+    }
     if rd.progress {
         eprint!("\r\x1b[K");
     }
-    let mut doc = vec![json!({"tasks": found, "failures": failures})];
-    doc.extend(tds.into_iter().flatten().filter(|v| v.get("taskDefinition").is_some()));
-    Ok((Value::Array(doc), rd.stats.into_inner().expect("stats")))
+    rd.stats.into_inner().expect("stats")
 }
 
 fn fatal<A: Api>(rd: Reader<'_, A>, e: ApiError) -> Taken {
